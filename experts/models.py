@@ -1,0 +1,44 @@
+"""Experts: the people (and the house persona) who produce readings (SPEC §8)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+HOUSE_EXPERT_SLUG = "expert-lumira"
+
+
+class Expert(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("identifiant"), unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expert",
+    )
+    name = models.CharField(_("nom"), max_length=120)
+    email = models.EmailField(_("e-mail"), unique=True)
+    specialties = models.JSONField(_("spécialités"), default=list, blank=True)
+    rating = models.DecimalField(_("note"), max_digits=3, decimal_places=2, null=True, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    # The default choice in the tunnel ("Expert Lumira").
+    is_house = models.BooleanField(_("expert maison"), default=False)
+    last_login_at = models.DateTimeField(_("dernière connexion"), null=True, blank=True)
+    legacy_id = models.CharField(max_length=24, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-is_house", "name"]
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def house(cls) -> "Expert | None":
+        return cls.objects.filter(is_house=True, is_active=True).order_by("pk").first()

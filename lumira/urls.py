@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from lumira import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/payments/", include("payments.urls")),
+    path("desk/", include("experts.urls")),
+    path("api/generation/", include("experts.api_urls")),
+    path("sanctuaire/", include("sanctuaire.urls")),
+    path("", include("orders.urls")),
+]

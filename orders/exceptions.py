@@ -1,0 +1,29 @@
+"""Domain errors that views turn into French messages, never into a 500."""
+
+from django.utils.translation import gettext as _
+
+
+class TransitionRefused(Exception):
+    """The status machine (SPEC §5) does not allow this change, or another request won."""
+
+    def __init__(self, from_status: str, to_status: str, *, stale: bool = False) -> None:
+        self.from_status = from_status
+        self.to_status = to_status
+        self.stale = stale
+        super().__init__(
+            f"transition {from_status} -> {to_status} refused" + (" (stale)" if stale else "")
+        )
+
+    @property
+    def message(self) -> str:
+        if self.stale:
+            return _("Cette commande vient d’être modifiée par quelqu’un d’autre.")
+        return _("Cette action n’est pas possible pour une commande dans cet état.")
+
+
+class ContentIncomplete(Exception):
+    """Submitting for validation needs at least the sections the order's level unlocks."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__("missing content: " + ", ".join(missing))

@@ -1,0 +1,318 @@
+"""Catalogue (Offer), Order and its state machine, and the order's history (SPEC §4, §5)."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Crockford-style alphabet: no 0/O or 1/I/L to misread over the phone.
+_NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class Offer(models.Model):
+    class Service(models.TextChoices):
+        BASIC = "basic", _("Basique")
+        ADVANCED = "advanced", _("Avancé")
+        PREMIUM = "premium", _("Premium")
+        VIP = "vip", _("VIP")
+
+    level = models.PositiveSmallIntegerField(_("niveau"), unique=True)
+    slug = models.SlugField(_("identifiant"), unique=True)
+    name = models.CharField(_("nom affiché"), max_length=80)
+    level_name = models.CharField(_("nom du niveau"), max_length=40)
+    service = models.CharField(_("service"), max_length=16, choices=Service, unique=True)
+    price_cents = models.PositiveIntegerField(_("prix (centimes)"))
+    currency = models.CharField(_("devise"), max_length=3, default="eur")
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
+    features = models.JSONField(_("prestations"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "level"]
+        verbose_name = _("offre")
+        verbose_name_plural = _("offres")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def price_display(self) -> str:
+        return format_cents(self.price_cents, self.currency)
+
+
+def format_cents(cents: int, currency: str = "eur") -> str:
+    """French money display: 4700 → '47,00 €'."""
+    symbol = {"eur": "€"}.get(currency.lower(), currency.upper())
+    return f"{cents // 100},{cents % 100:02d}\u00a0{symbol}"
+
+
+def new_order_number() -> str:
+    today = timezone.localdate().strftime("%Y%m%d")
+    suffix = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(5))
+    return f"LUM-{today}-{suffix}"
+
+
+def _random_name(folder: str, filename: str) -> str:
+    """Random stored names: the client's file name never reaches the disk."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{folder}/{uuid.uuid4().hex}.{extension[:5]}"
+
+
+def upload_photo(instance: models.Model, filename: str) -> str:
+    return _random_name("photos", filename)
+
+
+def upload_audio(instance: models.Model, filename: str) -> str:
+    return _random_name("audio", filename)
+
+
+def upload_pdf(instance: models.Model, filename: str) -> str:
+    return _random_name("pdf", filename)
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de paiement")
+        PAID = "paid", _("Payée")
+        FAILED = "failed", _("Paiement échoué")
+        PROCESSING = "processing", _("En préparation")
+        AWAITING_VALIDATION = "awaiting_validation", _("En validation")
+        COMPLETED = "completed", _("Livrée")
+        REFUNDED = "refunded", _("Remboursée")
+
+    # SPEC §5, line for line. Anything missing here is refused.
+    TRANSITIONS = {
+        Status.PENDING: {Status.PAID, Status.FAILED},
+        Status.FAILED: {Status.PAID},
+        Status.PAID: {Status.PROCESSING, Status.REFUNDED},
+        Status.PROCESSING: {Status.PAID, Status.AWAITING_VALIDATION, Status.REFUNDED},
+        Status.AWAITING_VALIDATION: {Status.PROCESSING, Status.COMPLETED, Status.REFUNDED},
+        Status.COMPLETED: {Status.REFUNDED},
+        Status.REFUNDED: set(),
+    }
+
+    class AudioVoice(models.TextChoices):
+        FEMININE = "feminine", _("Féminine")
+        MASCULINE = "masculine", _("Masculine")
+
+    class DeliveryFormat(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    # Identity
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("numéro"), max_length=24, unique=True, default=new_order_number)
+    status = models.CharField(
+        _("statut"), max_length=32, choices=Status, default=Status.PENDING, db_index=True
+    )
+
+    # Offer snapshot at purchase time: later catalogue edits never change an old order.
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="orders", null=True)
+    level = models.PositiveSmallIntegerField(_("niveau"))
+    level_name = models.CharField(_("nom du niveau"), max_length=40)
+    offer_name = models.CharField(_("offre"), max_length=80)
+    service = models.CharField(_("service"), max_length=16)
+    price_cents = models.PositiveIntegerField(_("montant (centimes)"))
+    currency = models.CharField(_("devise"), max_length=3, default="eur")
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
+
+    # Client
+    email = models.EmailField(_("e-mail"), db_index=True)
+    first_name = models.CharField(_("prénom"), max_length=80, blank=True)
+    last_name = models.CharField(_("nom"), max_length=80, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    date_of_birth = models.DateField(_("date de naissance"), null=True, blank=True)
+    question = models.TextField(_("question"), blank=True)
+    audio_voice = models.CharField(
+        _("voix audio"), max_length=16, choices=AudioVoice, default=AudioVoice.FEMININE
+    )
+    delivery_format = models.CharField(
+        _("format de livraison"),
+        max_length=16,
+        choices=DeliveryFormat,
+        default=DeliveryFormat.EMAIL,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    # The expert the client chose in the tunnel (the house expert by default).
+    expert = models.ForeignKey(
+        "experts.Expert",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chosen_orders",
+    )
+
+    # Payment
+    payment_intent_id = models.CharField(
+        _("PaymentIntent"), max_length=255, unique=True, null=True, blank=True
+    )
+    payment_status = models.CharField(_("statut du paiement"), max_length=40, blank=True)
+    paid_at = models.DateTimeField(_("payée le"), null=True, blank=True)
+    failure_code = models.CharField(_("code d’échec"), max_length=64, blank=True)
+    failure_message = models.CharField(_("message d’échec"), max_length=255, blank=True)
+    # Set when a verified event disagrees with the order (amount, currency): an admin looks.
+    payment_flag = models.CharField(_("alerte paiement"), max_length=255, blank=True)
+    refunded_at = models.DateTimeField(_("remboursée le"), null=True, blank=True)
+
+    # Intake (SPEC §5)
+    birth_time = models.TimeField(_("heure de naissance"), null=True, blank=True)
+    birth_place = models.CharField(_("lieu de naissance"), max_length=160, blank=True)
+    specific_context = models.TextField(_("contexte"), blank=True)
+    life_question = models.TextField(_("question de vie"), blank=True)
+    intake_submitted_at = models.DateTimeField(_("formulaire reçu le"), null=True, blank=True)
+
+    # Expert work (SPEC §5, §8)
+    assigned_expert = models.ForeignKey(
+        "experts.Expert",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_orders",
+        verbose_name=_("expert assigné"),
+    )
+    assigned_at = models.DateTimeField(_("assignée le"), null=True, blank=True)
+    expert_instructions = models.TextField(_("instructions"), blank=True)
+    archetype = models.CharField(_("archétype"), max_length=160, blank=True)
+    reading = models.TextField(_("lecture"), blank=True)
+    ritual = models.TextField(_("rituel"), blank=True)
+    blockages_analysis = models.TextField(_("analyse des blocages"), blank=True)
+    soul_profile = models.TextField(_("profil d’âme"), blank=True)
+    mandala_svg = models.TextField(_("mandala (SVG)"), blank=True)
+    audio_file = models.FileField(_("audio"), upload_to=upload_audio, blank=True)
+    pdf_file = models.FileField(_("PDF"), upload_to=upload_pdf, blank=True)
+    generation_requested_at = models.DateTimeField(null=True, blank=True)
+    generation_error = models.CharField(_("erreur du générateur"), max_length=255, blank=True)
+    revision_count = models.PositiveIntegerField(_("révisions"), default=0)
+    review_notes = models.TextField(_("notes de relecture"), blank=True)
+    validation_notes = models.TextField(_("notes de validation"), blank=True)
+    rejection_reason = models.TextField(_("motif du rejet"), blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="validated_orders",
+    )
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("livrée le"), null=True, blank=True)
+
+    # Personal data erased on request (the accounting stays).
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
+    # The MongoDB ObjectId of the original system (SPEC §10): re-imports key on it.
+    legacy_id = models.CharField(max_length=24, unique=True, null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("commande")
+        verbose_name_plural = _("commandes")
+        indexes = [
+            # The desk queue: paid orders, oldest payment first.
+            models.Index(fields=["status", "paid_at"], name="order_status_paid_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    @property
+    def amount_display(self) -> str:
+        return format_cents(self.price_cents, self.currency)
+
+    @property
+    def client_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_paid(self) -> bool:
+        """Money was received and not refunded."""
+        return self.status in {
+            self.Status.PAID,
+            self.Status.PROCESSING,
+            self.Status.AWAITING_VALIDATION,
+            self.Status.COMPLETED,
+        }
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    @property
+    def unlocked_sections(self) -> list[str]:
+        """Content sections the client may read, by level (SPEC §9)."""
+        if not self.is_delivered:
+            return []
+        sections = ["reading", "archetype"]
+        if self.level >= 2:
+            sections.append("ritual")
+        if self.level >= 3:
+            sections += ["blockages_analysis", "audio"]
+        if self.level >= 4:
+            sections += ["soul_profile", "mandala", "pdf"]
+        return sections
+
+
+class OrderPhoto(models.Model):
+    """A photo the client gave with the intake form; stored privately under a random name."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="photos")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file = models.FileField(upload_to=upload_photo)
+    content_type = models.CharField(max_length=32)
+    size_bytes = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return f"{self.order.number} / {self.public_id}"
+
+
+class OrderEvent(models.Model):
+    """Append-only history of an order's status changes."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=32, choices=Order.Status, blank=True)
+    to_status = models.CharField(max_length=32, choices=Order.Status)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # Who acted when it is not a user: "stripe", "demo", "generator", "import".
+    source = models.CharField(max_length=32, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("événement")
+        verbose_name_plural = _("historique")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status or '∅'} → {self.to_status}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("OrderEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("OrderEvent is append-only")

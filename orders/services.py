@@ -1,0 +1,248 @@
+"""Every change of an order's status happens here, through `_move` (SPEC §5).
+
+Services are verbs named after the business event. Each runs in a transaction, records an
+`OrderEvent`, and queues its side effects (emails, outbound calls) for after the commit.
+"""
+
+import logging
+from functools import partial
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from orders import emails
+from orders.exceptions import ContentIncomplete, TransitionRefused
+from orders.models import Offer, Order, OrderEvent
+
+logger = logging.getLogger(__name__)
+
+Status = Order.Status
+
+# The content each level must carry before it can be submitted (mirrors SPEC §9 gating).
+REQUIRED_CONTENT = {
+    1: ["archetype", "reading"],
+    2: ["archetype", "reading", "ritual"],
+    3: ["archetype", "reading", "ritual", "blockages_analysis"],
+    4: ["archetype", "reading", "ritual", "blockages_analysis", "soul_profile"],
+}
+
+
+def _move(
+    order: Order,
+    to: str,
+    *,
+    actor: AbstractBaseUser | None = None,
+    source: str = "",
+    note: str = "",
+    **fields,
+) -> None:
+    """Move `order` to `to` if the machine allows it and nobody moved it first."""
+    if not order.can_move_to(to):
+        raise TransitionRefused(order.status, to)
+    with transaction.atomic():
+        # The WHERE on the old status lets the database pick one winner, on SQLite and
+        # PostgreSQL alike (select_for_update does nothing on SQLite).
+        won = Order.objects.filter(pk=order.pk, status=order.status).update(
+            status=to, updated_at=timezone.now(), **fields
+        )
+        if not won:
+            raise TransitionRefused(order.status, to, stale=True)
+        OrderEvent.objects.create(
+            order=order,
+            from_status=order.status,
+            to_status=to,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            source=source,
+            note=note,
+        )
+    order.refresh_from_db()
+
+
+# --- Checkout ---------------------------------------------------------------------------------
+
+
+def create_order(
+    offer: Offer,
+    *,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    expert=None,
+    user=None,
+) -> Order:
+    """A new pending order whose price is the catalogue's, snapshotted now."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(
+                    offer=offer,
+                    level=offer.level,
+                    level_name=offer.level_name,
+                    offer_name=offer.name,
+                    service=offer.service,
+                    price_cents=offer.price_cents,
+                    currency=offer.currency,
+                    duration_minutes=offer.duration_minutes,
+                    email=email.strip().lower(),
+                    first_name=first_name.strip(),
+                    last_name=last_name.strip(),
+                    expert=expert,
+                    user=user if user is not None and user.is_authenticated else None,
+                )
+                OrderEvent.objects.create(
+                    order=order, to_status=Status.PENDING, source="checkout", note=offer.slug
+                )
+            return order
+        except IntegrityError:
+            # 31^5 numbers a day: a collision is rare, a second one rarer still.
+            logger.warning("order number collision, drawing another")
+    raise RuntimeError("could not allocate an order number")
+
+
+def attach_payment_intent(order: Order, payment_intent_id: str, payment_status: str) -> None:
+    """Remember the PaymentIntent so that a retry reuses it instead of creating another."""
+    Order.objects.filter(pk=order.pk).update(
+        payment_intent_id=payment_intent_id,
+        payment_status=payment_status,
+        updated_at=timezone.now(),
+    )
+    order.payment_intent_id = payment_intent_id
+    order.payment_status = payment_status
+
+
+# --- Payment outcomes (called by the webhook handlers only) -----------------------------------
+
+
+def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -> bool:
+    """pending|failed → paid. False when the order was already paid (or further along)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status not in {Status.PENDING, Status.FAILED}:
+            return False
+        _move(
+            order,
+            Status.PAID,
+            source=source,
+            paid_at=timezone.now(),
+            payment_status=payment_status,
+            failure_code="",
+            failure_message="",
+        )
+        transaction.on_commit(partial(emails.send_payment_received, order.pk), robust=True)
+    return True
+
+
+def mark_failed(
+    order: Order, *, code: str, message: str, source: str, payment_status: str = ""
+) -> bool:
+    """pending → failed, or a new failure on an already failed order. Never touches a paid one."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status == Status.FAILED:
+            # Another declined card on the same PaymentIntent: keep the latest reason.
+            Order.objects.filter(pk=order.pk).update(
+                failure_code=code[:64],
+                failure_message=message[:255],
+                payment_status=payment_status or order.payment_status,
+                updated_at=timezone.now(),
+            )
+            return True
+        if order.status != Status.PENDING:
+            return False  # a late failure never undoes a payment (SPEC §6.4)
+        _move(
+            order,
+            Status.FAILED,
+            source=source,
+            note=code,
+            failure_code=code[:64],
+            failure_message=message[:255],
+            payment_status=payment_status or order.payment_status,
+        )
+    return True
+
+
+def flag_payment(order: Order, reason: str) -> None:
+    """Record that a verified event disagrees with the order, for an admin to look at."""
+    Order.objects.filter(pk=order.pk).update(payment_flag=reason[:255], updated_at=timezone.now())
+    logger.error("order %s: payment flagged: %s", order.number, reason)
+
+
+def mark_refunded(order: Order, *, source: str, actor=None, note: str = "") -> bool:
+    """Any paid state → refunded. False when it was already refunded."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status == Status.REFUNDED:
+            return False
+        _move(
+            order,
+            Status.REFUNDED,
+            actor=actor,
+            source=source,
+            note=note,
+            refunded_at=timezone.now(),
+            payment_status="refunded",
+        )
+    return True
+
+
+# --- Expert desk (SPEC §8) --------------------------------------------------------------------
+
+
+def claim(order: Order, *, expert, actor) -> None:
+    """paid → processing, assigned to `expert`. Of two simultaneous claims, one wins."""
+    _move(
+        order,
+        Status.PROCESSING,
+        actor=actor,
+        assigned_expert=expert,
+        assigned_at=timezone.now(),
+    )
+
+
+def return_to_queue(order: Order, *, actor) -> None:
+    """processing → paid, unassigned."""
+    _move(order, Status.PAID, actor=actor, assigned_expert=None, assigned_at=None)
+
+
+def missing_content(order: Order) -> list[str]:
+    return [name for name in REQUIRED_CONTENT[order.level] if not getattr(order, name).strip()]
+
+
+def submit_for_validation(order: Order, *, actor=None, source: str = "") -> None:
+    """processing → awaiting_validation, once the level's content is there."""
+    missing = missing_content(order)
+    if missing:
+        raise ContentIncomplete(missing)
+    _move(order, Status.AWAITING_VALIDATION, actor=actor, source=source)
+
+
+def reject(order: Order, *, validator, reason: str) -> None:
+    """awaiting_validation → processing, with the reason the expert will read."""
+    if not reason.strip():
+        raise ValueError("a rejection needs a reason")
+    _move(
+        order,
+        Status.PROCESSING,
+        actor=validator,
+        note=reason,
+        rejection_reason=reason,
+        revision_count=order.revision_count + 1,
+    )
+
+
+def approve(order: Order, *, validator, notes: str = "") -> None:
+    """awaiting_validation → completed: delivered to the Sanctuaire, client emailed."""
+    with transaction.atomic():
+        now = timezone.now()
+        _move(
+            order,
+            Status.COMPLETED,
+            actor=validator,
+            note=notes,
+            validated_by=validator,
+            validated_at=now,
+            validation_notes=notes,
+            delivered_at=now,
+        )
+        transaction.on_commit(partial(emails.send_delivery, order.pk), robust=True)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from orders import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("commande/", views.checkout, name="checkout"),
+    path("commande/<uuid:public_id>/paiement/", views.payment, name="payment"),
+    path("commande/<uuid:public_id>/formulaire/", views.intake_form, name="intake"),
+    path("confirmation/", views.confirmation, name="confirmation"),
+]

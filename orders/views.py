@@ -1,0 +1,149 @@
+"""Client pages of the tunnel (SPEC §6.1). Thin: read input, call one service, render."""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from orders.access import remember_order
+from orders.catalogue import OfferMismatch, OfferNotFound, resolve_offer
+from orders.forms import CheckoutForm, DemoCardForm
+from orders.models import Offer, Order
+from orders.timeline import build_timeline
+from payments.checkout import ensure_intent, start_checkout
+from payments.gateways import get_gateway, is_demo
+from payments.gateways.base import GatewayConfigError, GatewayError, PaymentDeclined
+
+logger = logging.getLogger(__name__)
+
+PAYABLE = {Order.Status.PENDING, Order.Status.FAILED}
+
+
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    offers = Offer.objects.filter(is_active=True)
+    return render(request, "orders/landing.html", {"offers": offers})
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest) -> HttpResponse:
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        offer = resolve_offer(
+            slug=source.get("offer"), level=source.get("level"), service=source.get("service")
+        )
+    except OfferNotFound:
+        return _offer_problem(request, _("Cette offre n’existe pas ou n’est plus proposée."), 404)
+    except OfferMismatch:
+        return _offer_problem(
+            request,
+            _("Le niveau et le service demandés ne correspondent pas à la même offre."),
+            400,
+        )
+    form = CheckoutForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            order, _intent = start_checkout(
+                offer,
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                expert=form.cleaned_data["expert"],
+                user=request.user,
+            )
+        except GatewayError:
+            error = _(
+                "Le service de paiement est momentanément indisponible. Réessayez dans un instant."
+            )
+        else:
+            remember_order(request, order)
+            return redirect("orders:payment", public_id=order.public_id)
+    return render(
+        request,
+        "orders/checkout.html",
+        {"offer": offer, "form": form, "error": error, "step": 1},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _offer_problem(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    offers = Offer.objects.filter(is_active=True)
+    return render(
+        request, "orders/offer_problem.html", {"message": message, "offers": offers}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    order = get_object_or_404(Order.objects.select_related("expert"), public_id=public_id)
+    if order.status not in PAYABLE:
+        return redirect(_confirmation_url(order))
+    demo = is_demo()
+    form = DemoCardForm(request.POST or None) if demo else None
+    declined = order.failure_message if order.status == Order.Status.FAILED else ""
+    try:
+        intent = ensure_intent(order)
+        if request.method == "POST" and demo and form.is_valid():
+            get_gateway().pay(order, form.cleaned_data["card_number"])
+            order.refresh_from_db()
+            if order.status == Order.Status.PAID:
+                return redirect(_confirmation_url(order))
+            declined = order.failure_message
+    except PaymentDeclined as error:
+        form.add_error("card_number", error.message_fr)
+    except GatewayConfigError:
+        logger.error("order %s: payment page without a configured gateway", order.number)
+        return render(request, "orders/payment_unavailable.html", {"order": order}, status=503)
+    except GatewayError:
+        return render(request, "orders/payment_unavailable.html", {"order": order}, status=502)
+    context = {
+        "order": order,
+        "offer_name": order.offer_name,
+        "demo": demo,
+        "form": form,
+        "declined": declined,
+        "client_secret": intent.client_secret if not demo else "",
+        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "return_url": request.build_absolute_uri(_confirmation_url(order)),
+        "step": 2,
+    }
+    status = 400 if request.method == "POST" and (declined or (form and form.errors)) else 200
+    return render(request, "orders/payment.html", context, status=status)
+
+
+def _confirmation_url(order: Order) -> str:
+    return f"{reverse('orders:confirmation')}?order_id={order.public_id}"
+
+
+@require_GET
+def confirmation(request: HttpRequest) -> HttpResponse:
+    try:
+        public_id = uuid.UUID(request.GET.get("order_id", ""))
+    except ValueError:
+        return render(request, "orders/order_not_found.html", status=404)
+    order = Order.objects.select_related("expert").filter(public_id=public_id).first()
+    if order is None:
+        return render(request, "orders/order_not_found.html", status=404)
+    context = {
+        "order": order,
+        "steps": build_timeline(order),
+        "is_pending": order.status == Order.Status.PENDING,
+        "is_failed": order.status == Order.Status.FAILED,
+        "can_fill_intake": order.is_paid and order.status != Order.Status.REFUNDED,
+        "step": 3,
+    }
+    return render(request, "orders/confirmation.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def intake_form(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    order = get_object_or_404(Order, public_id=public_id)
+    if not order.is_paid:
+        return render(request, "orders/intake_closed.html", {"order": order}, status=403)
+    return render(request, "orders/intake_closed.html", {"order": order, "soon": True})

@@ -1,0 +1,75 @@
+"""Apply what a PaymentIntent says to its order: the webhook and confirm-payment share this."""
+
+import logging
+
+from django.utils.translation import gettext as _
+
+from orders import services
+from orders.models import Order
+from payments.gateways.base import Intent, decline_message, decline_reason
+from payments.models import ProcessedEvent
+
+logger = logging.getLogger(__name__)
+Outcome = ProcessedEvent.Outcome
+
+
+def find_order(intent: Intent) -> Order | None:
+    """The order of a PaymentIntent: by its stored id, else by the orderId in its metadata."""
+    order = Order.objects.filter(payment_intent_id=intent.id).first()
+    if order is None and intent.order_public_id:
+        # The intent was created but we crashed before storing its id: the metadata knows.
+        order = (
+            Order.objects.filter(
+                public_id__iexact=intent.order_public_id, payment_intent_id=None
+            ).first()
+            if _is_uuid(intent.order_public_id)
+            else None
+        )
+        if order is not None:
+            services.attach_payment_intent(order, intent.id, intent.status)
+    return order
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def apply_intent(order: Order, intent: Intent, *, source: str) -> str:
+    """Move the order as the intent's status says; returns a ProcessedEvent outcome."""
+    if intent.status == "succeeded":
+        received = intent.amount_received or intent.amount
+        if received != order.price_cents or intent.currency != order.currency.lower():
+            services.flag_payment(
+                order,
+                f"PaymentIntent {intent.id}: {received} {intent.currency} received, "
+                f"{order.price_cents} {order.currency} expected",
+            )
+            return Outcome.AMOUNT_MISMATCH
+        changed = services.mark_paid(order, source=source, payment_status=intent.status)
+        return Outcome.APPLIED if changed else Outcome.NO_CHANGE
+    if intent.status == "canceled":
+        changed = services.mark_failed(
+            order,
+            code="canceled",
+            message=_("Le paiement a été annulé. Vous pouvez recommencer votre commande."),
+            source=source,
+            payment_status=intent.status,
+        )
+        return Outcome.APPLIED if changed else Outcome.NO_CHANGE
+    if intent.status == "requires_payment_method" and intent.error:
+        code = decline_reason(intent.error)
+        changed = services.mark_failed(
+            order,
+            code=code,
+            message=decline_message(intent.error.get("decline_code"), intent.error.get("code")),
+            source=source,
+            payment_status=intent.status,
+        )
+        return Outcome.APPLIED if changed else Outcome.NO_CHANGE
+    return Outcome.NO_CHANGE

@@ -1,0 +1,169 @@
+"""The Stripe webhook (SPEC §6.4): verify, then apply each event exactly once.
+
+The demo gateway hands its signed events to `receive()` too, so both paths run this code.
+"""
+
+import json
+import logging
+from collections.abc import Callable
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from lumira.jsonapi import BadRequest, ErrorCode, json_error, read_body
+from orders import services
+from orders.models import Order
+from payments.gateways.base import Intent
+from payments.models import ProcessedEvent
+from payments.reconcile import apply_intent, find_order
+
+logger = logging.getLogger(__name__)
+Outcome = ProcessedEvent.Outcome
+
+
+class InvalidEvent(Exception):
+    """Signature, encoding or shape is wrong: answer 400 before any write."""
+
+    def __init__(self, message: str, code: ErrorCode = ErrorCode.INVALID_EVENT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def webhook_secret() -> str:
+    if settings.STRIPE_WEBHOOK_SECRET:
+        return settings.STRIPE_WEBHOOK_SECRET
+    from payments.gateways.demo import demo_webhook_secret
+
+    return demo_webhook_secret() if not settings.STRIPE_SECRET_KEY else ""
+
+
+def verify(payload: bytes, signature: str | None, secret: str) -> dict:
+    """The event as a dict, once Stripe's library has checked its signature and freshness."""
+    if not signature:
+        raise InvalidEvent("Missing Stripe-Signature header", ErrorCode.INVALID_SIGNATURE)
+    if not secret:
+        raise InvalidEvent("No webhook secret configured", ErrorCode.STRIPE_CONFIG_ERROR)
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidEvent("Body is not UTF-8") from None
+    try:
+        stripe.WebhookSignature.verify_header(
+            text, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+    except stripe.SignatureVerificationError:
+        raise InvalidEvent("Invalid signature", ErrorCode.INVALID_SIGNATURE) from None
+    try:
+        event = json.loads(text)
+    except (ValueError, RecursionError):
+        raise InvalidEvent("Body is not JSON") from None
+    # stripe-python 16 events are not dicts: we keep the verified body as plain JSON.
+    if not (
+        isinstance(event, dict)
+        and isinstance(event.get("id"), str)
+        and event["id"]
+        and isinstance(event.get("type"), str)
+        and isinstance(event.get("data"), dict)
+        and isinstance(event["data"].get("object"), dict)
+        and isinstance(event["data"]["object"].get("id"), str)
+    ):
+        raise InvalidEvent("Not a Stripe event")
+    return event
+
+
+# --- Handlers: plain functions keyed by event type, each ending in an orders.services call ----
+
+
+def _on_intent(event: dict, source: str) -> tuple[str, str]:
+    intent = Intent.from_stripe(event["data"]["object"])
+    order = find_order(intent)
+    if order is None:
+        logger.warning("event %s: unknown PaymentIntent %s", event["id"], intent.id)
+        return Outcome.UNKNOWN_INTENT, intent.id
+    if event["type"] == "payment_intent.payment_failed" and intent.status == "succeeded":
+        return Outcome.NO_CHANGE, intent.id  # a confused payload: never fail a success
+    if event["type"] == "payment_intent.payment_failed" and not intent.error:
+        intent = Intent(**{**intent.__dict__, "error": {"code": "card_declined"}})
+    return apply_intent(order, intent, source=source), intent.id
+
+
+def _on_charge_refunded(event: dict, source: str) -> tuple[str, str]:
+    charge = event["data"]["object"]
+    intent_id = charge.get("payment_intent")
+    order = (
+        Order.objects.filter(payment_intent_id=intent_id).first()
+        if isinstance(intent_id, str)
+        else None
+    )
+    if order is None:
+        return Outcome.UNKNOWN_INTENT, str(intent_id or "")
+    amount, refunded = charge.get("amount"), charge.get("amount_refunded")
+    fully = charge.get("refunded") is True or (
+        isinstance(amount, int) and isinstance(refunded, int) and refunded >= amount > 0
+    )
+    if not fully:
+        logger.info("order %s: partial refund (%s of %s)", order.number, refunded, amount)
+        return Outcome.NO_CHANGE, intent_id
+    if not order.is_paid:
+        return Outcome.NO_CHANGE, intent_id
+    changed = services.mark_refunded(order, source=source, note=event["id"])
+    return (Outcome.APPLIED if changed else Outcome.NO_CHANGE), intent_id
+
+
+HANDLERS: dict[str, Callable[[dict, str], tuple[str, str]]] = {
+    "payment_intent.succeeded": _on_intent,
+    "payment_intent.payment_failed": _on_intent,
+    "payment_intent.canceled": _on_intent,
+    "charge.refunded": _on_charge_refunded,
+}
+
+
+def _ignore(event: dict, source: str) -> tuple[str, str]:
+    return Outcome.IGNORED, ""
+
+
+def process(event: dict, *, source: str = "stripe") -> bool:
+    """Apply a verified event once; False means it was already applied."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # savepoint: a duplicate id undoes only this insert
+                record = ProcessedEvent.objects.create(
+                    event_id=event["id"][:255],
+                    type=event["type"][:100],
+                    livemode=event.get("livemode") is True,
+                )
+        except IntegrityError:
+            return False
+        # A handler error rolls back the record with the effect: Stripe's retry applies it.
+        record.outcome, record.payment_intent_id = HANDLERS.get(event["type"], _ignore)(
+            event, source
+        )
+        record.save(update_fields=["outcome", "payment_intent_id"])
+    logger.info("event %s (%s): %s", event["id"], event["type"], record.outcome)
+    return True
+
+
+def receive(payload: bytes, signature: str | None, secret: str, *, source: str = "stripe") -> bool:
+    """Verify and process one delivery; True when applied now, False for a duplicate."""
+    return process(verify(payload, signature, secret), source=source)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> JsonResponse:
+    try:
+        payload = read_body(request)
+    except BadRequest as error:
+        return error.response()
+    try:
+        applied = receive(payload, request.headers.get("Stripe-Signature"), webhook_secret())
+    except InvalidEvent as error:
+        logger.warning("webhook refused: %s", error)
+        return json_error(str(error), error.code, 400)
+    if not applied:
+        return JsonResponse({"received": True, "duplicate": True})
+    return JsonResponse({"received": True})

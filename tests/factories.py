@@ -1,0 +1,59 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from experts.models import Expert
+from orders.models import Offer, Order
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}@example.com")
+    email = factory.LazyAttribute(lambda o: o.username)
+    password = factory.django.Password("motdepasse-lumira")
+
+
+class ExpertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expert
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    name = factory.Sequence(lambda n: f"Expert {n}")
+    slug = factory.Sequence(lambda n: f"expert-{n}")
+    email = factory.LazyAttribute(lambda o: o.user.email if o.user else f"{o.slug}@example.com")
+
+
+def _offer(level: int) -> Offer:
+    return Offer.objects.get(level=level)
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """A pending order snapshotting a seeded offer (level 2 unless told otherwise)."""
+
+    class Meta:
+        model = Order
+
+    class Params:
+        offer_level = 2
+        paid = factory.Trait(
+            status=Order.Status.PAID,
+            payment_status="succeeded",
+            paid_at=factory.LazyFunction(timezone.now),
+        )
+
+    offer = factory.LazyAttribute(lambda o: _offer(o.offer_level))
+    level = factory.SelfAttribute("offer.level")
+    level_name = factory.SelfAttribute("offer.level_name")
+    offer_name = factory.SelfAttribute("offer.name")
+    service = factory.SelfAttribute("offer.service")
+    price_cents = factory.SelfAttribute("offer.price_cents")
+    currency = "eur"
+    duration_minutes = factory.SelfAttribute("offer.duration_minutes")
+    email = factory.Sequence(lambda n: f"client{n}@example.com")
+    first_name = "Camille"
+    last_name = "Durand"
+    payment_intent_id = factory.Sequence(lambda n: f"pi_test_{n:08d}")
+    payment_status = "requires_payment_method"

@@ -1,0 +1,23 @@
+"""Test settings: the real settings, made safe and fast for the suite."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghij")
+# A developer's .env must never send a test to Stripe.
+os.environ["STRIPE_SECRET_KEY"] = ""
+os.environ["STRIPE_PUBLISHABLE_KEY"] = ""
+os.environ["STRIPE_WEBHOOK_SECRET"] = ""
+os.environ["GENERATION_WEBHOOK_URL"] = ""
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+from lumira.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PAYMENTS_DEMO = True
+STRIPE_MAX_NETWORK_RETRIES = 2
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
