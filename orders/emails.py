@@ -34,3 +34,9 @@ def send_delivery(order_id: int) -> None:
     """The reading is validated: tell the client it waits in the Sanctuaire."""
     order = Order.objects.get(pk=order_id)
     _send("delivery", order, {"sanctuaire_url": settings.SITE_URL + "/sanctuaire/"})
+
+
+def send_sanctuaire_access(order_id: int) -> None:
+    """A fresh way into the Sanctuaire (admin action, and after payment)."""
+    order = Order.objects.get(pk=order_id)
+    _send("sanctuaire_access", order, {"sanctuaire_url": settings.SITE_URL + "/sanctuaire/"})

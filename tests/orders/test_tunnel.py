@@ -19,14 +19,21 @@ def test_landing_lists_the_four_active_offers(client):
         assert price in body
 
 
-def test_demo_purchase_with_a_good_card_ends_paid(client, mailoutbox, django_capture_on_commit_callbacks):
+def test_demo_purchase_with_a_good_card_ends_paid(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     response = client.get("/commande/?level=3&service=premium")
     assert response.status_code == 200
     assert "Niveau Profond" in response.content.decode()
     response = client.post(
         "/commande/",
-        {"offer": "profond", "email": "Lea@Example.com", "first_name": "Léa", "last_name": "Martin",
-         "expert": "expert-lumira"},
+        {
+            "offer": "profond",
+            "email": "Lea@Example.com",
+            "first_name": "Léa",
+            "last_name": "Martin",
+            "expert": "expert-lumira",
+        },
     )
     order = Order.objects.get()
     assert response.status_code == 302

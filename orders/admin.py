@@ -1,0 +1,298 @@
+"""Admin for offers and orders (SPEC §7). Actions call services; they never set a status."""
+
+import csv
+import logging
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from orders import emails
+from orders.models import Offer, Order, OrderEvent, OrderPhoto
+from payments.gateways import get_gateway
+from payments.gateways.base import GatewayError
+
+logger = logging.getLogger(__name__)
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "level",
+        "slug",
+        "service",
+        "price_cents",
+        "duration_minutes",
+        "is_active",
+    ]
+    list_editable = ["is_active"]
+    ordering = ["sort_order", "level"]
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "source", "note"]
+    readonly_fields = fields
+    ordering = ["created_at", "pk"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class OrderPhotoInline(admin.TabularInline):
+    model = OrderPhoto
+    extra = 0
+    can_delete = False
+    fields = ["public_id", "content_type", "size_bytes", "width", "height", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+PAYMENT_FIELDS = [
+    "payment_intent_id",
+    "payment_status",
+    "price_cents",
+    "currency",
+    "paid_at",
+    "failure_code",
+    "failure_message",
+    "payment_flag",
+    "refunded_at",
+]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "email", "offer_name", "amount", "status", "paid_at", "created_at"]
+    list_filter = [
+        "status",
+        "level",
+        "service",
+        ("created_at", admin.DateFieldListFilter),
+        "paid_at",
+    ]
+    search_fields = ["number", "email", "payment_intent_id", "last_name"]
+    list_select_related = ["offer"]
+    date_hierarchy = "created_at"
+    inlines = [OrderPhotoInline, OrderEventInline]
+    actions = ["refund", "resend_access_email", "export_csv"]
+    readonly_fields = [
+        "public_id",
+        "number",
+        "status",
+        "offer",
+        "level",
+        "level_name",
+        "offer_name",
+        "service",
+        "duration_minutes",
+        *PAYMENT_FIELDS,
+        "assigned_expert",
+        "assigned_at",
+        "revision_count",
+        "validated_by",
+        "validated_at",
+        "delivered_at",
+        "generation_requested_at",
+        "generation_error",
+        "anonymised_at",
+        "legacy_id",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["public_id", "number", "status", "created_at", "updated_at", "legacy_id"]},
+        ),
+        (
+            _("Offre"),
+            {
+                "fields": [
+                    "offer",
+                    "offer_name",
+                    "level",
+                    "level_name",
+                    "service",
+                    "duration_minutes",
+                ]
+            },
+        ),
+        (_("Paiement"), {"fields": PAYMENT_FIELDS}),
+        (
+            _("Client"),
+            {
+                "fields": [
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "phone",
+                    "date_of_birth",
+                    "user",
+                    "audio_voice",
+                    "delivery_format",
+                    "expert",
+                    "anonymised_at",
+                ]
+            },
+        ),
+        (
+            _("Formulaire"),
+            {
+                "fields": [
+                    "question",
+                    "birth_time",
+                    "birth_place",
+                    "specific_context",
+                    "life_question",
+                    "intake_submitted_at",
+                ]
+            },
+        ),
+        (
+            _("Travail de l’expert"),
+            {
+                "fields": [
+                    "assigned_expert",
+                    "assigned_at",
+                    "expert_instructions",
+                    "archetype",
+                    "reading",
+                    "ritual",
+                    "blockages_analysis",
+                    "soul_profile",
+                    "mandala_svg",
+                    "audio_file",
+                    "pdf_file",
+                    "generation_requested_at",
+                    "generation_error",
+                ]
+            },
+        ),
+        (
+            _("Validation"),
+            {
+                "fields": [
+                    "revision_count",
+                    "review_notes",
+                    "rejection_reason",
+                    "validation_notes",
+                    "validated_by",
+                    "validated_at",
+                    "delivered_at",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("montant"), ordering="price_cents")
+    def amount(self, order: Order) -> str:
+        return order.amount_display
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # orders come from the tunnel (or the legacy import), never by hand
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # nothing is lost: an order is refunded or anonymised, not deleted
+
+    @admin.action(description=_("Rembourser via la passerelle de paiement"))
+    def refund(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        gateway, done, refused = get_gateway(), 0, []
+        for order in queryset:
+            if not order.is_paid or not order.payment_intent_id:
+                refused.append(order.number)
+                continue
+            try:
+                gateway.refund(order)
+            except GatewayError as error:
+                logger.error("order %s: refund failed: %s", order.number, error)
+                refused.append(order.number)
+                continue
+            done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d remboursement demandé (le statut suit la confirmation de Stripe).",
+                    "%d remboursements demandés (le statut suit la confirmation de Stripe).",
+                    done,
+                )
+                % done,
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("Non remboursables : %s") % ", ".join(refused),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Renvoyer l’e-mail d’accès au Sanctuaire"))
+    def resend_access_email(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        sent = 0
+        for order in queryset.exclude(anonymised_at__isnull=False):
+            try:
+                emails.send_sanctuaire_access(order.pk)
+            except Exception:  # a mail server error is reported, not raised
+                logger.exception("order %s: access email failed", order.number)
+                continue
+            sent += 1
+        self.message_user(
+            request,
+            ngettext("%d e-mail envoyé.", "%d e-mails envoyés.", sent) % sent,
+            messages.SUCCESS if sent else messages.WARNING,
+        )
+
+    @admin.action(description=_("Exporter en CSV"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="commandes.csv"'
+        response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "numero",
+                "email",
+                "offre",
+                "niveau",
+                "service",
+                "montant_centimes",
+                "devise",
+                "statut",
+                "payee_le",
+                "payment_intent",
+                "creee_le",
+            ]
+        )
+        for order in queryset.order_by("created_at").iterator():
+            writer.writerow(
+                [
+                    order.number,
+                    _csv_safe(order.email),
+                    _csv_safe(order.offer_name),
+                    order.level,
+                    order.service,
+                    order.price_cents,
+                    order.currency,
+                    order.status,
+                    order.paid_at.isoformat() if order.paid_at else "",
+                    order.payment_intent_id or "",
+                    order.created_at.isoformat(),
+                ]
+            )
+        return response
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas a client could have typed into a field."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
