@@ -5,6 +5,7 @@ The demo gateway hands its signed events to `receive()` too, so both paths run t
 
 import json
 import logging
+import time
 from collections.abc import Callable
 
 import stripe
@@ -57,6 +58,9 @@ def verify(payload: bytes, signature: str | None, secret: str) -> dict:
         )
     except stripe.SignatureVerificationError:
         raise InvalidEvent("Invalid signature", ErrorCode.INVALID_SIGNATURE) from None
+    if _signed_at(signature) > time.time() + stripe.Webhook.DEFAULT_TOLERANCE:
+        # The library only bounds the past; a signature from the future is as suspect.
+        raise InvalidEvent("Timestamp outside the tolerance", ErrorCode.INVALID_SIGNATURE)
     try:
         event = json.loads(text)
     except (ValueError, RecursionError):
@@ -73,6 +77,14 @@ def verify(payload: bytes, signature: str | None, secret: str) -> dict:
     ):
         raise InvalidEvent("Not a Stripe event")
     return event
+
+
+def _signed_at(signature: str) -> int:
+    for part in signature.split(","):
+        key, _, value = part.partition("=")
+        if key.strip() == "t" and value.strip().isdigit():
+            return int(value)
+    return 0
 
 
 # --- Handlers: plain functions keyed by event type, each ending in an orders.services call ----

@@ -53,3 +53,245 @@ def test_demo_purchase_with_a_good_card_ends_paid(
     assert len(mailoutbox) == 1
     confirmation = client.get(response["Location"])
     assert "Remplir mon formulaire" in confirmation.content.decode()
+
+
+def _start(client, offer="mystique"):
+    client.post(
+        "/commande/",
+        {
+            "offer": offer,
+            "email": "a@example.com",
+            "first_name": "Ana",
+            "last_name": "Lys",
+            "expert": "expert-lumira",
+        },
+    )
+    return Order.objects.latest("created_at")
+
+
+def _pay(client, order, number):
+    return client.post(
+        f"/commande/{order.public_id}/paiement/",
+        {"card_number": number, "expiry": "12/34", "cvc": "123"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "code", "message"),
+    [
+        (
+            "4000 0000 0000 0002",
+            "generic_decline",
+            "Votre carte a été refusée. Veuillez vérifier les informations ou utiliser une autre carte.",
+        ),
+        (
+            "4000000000009995",
+            "insufficient_funds",
+            "Fonds insuffisants sur votre compte. Veuillez vérifier votre solde.",
+        ),
+        (
+            "4000000000000069",
+            "expired_card",
+            "La carte que vous avez utilisée a expiré. Veuillez mettre à jour vos informations de paiement.",
+        ),
+        (
+            "4000000000000127",
+            "incorrect_cvc",
+            "Impossible de traiter le paiement avec cette méthode. Veuillez essayer une autre carte.",
+        ),
+    ],
+)
+def test_a_declined_test_card_fails_the_order_with_the_french_message(
+    client, number, code, message
+):
+    order = _start(client)
+    response = _pay(client, order, number)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "Réessayer" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.FAILED
+    assert order.failure_code == code
+    assert order.failure_message == message
+
+
+def test_after_a_decline_a_good_card_on_the_same_intent_pays(client):
+    order = _start(client)
+    _pay(client, order, "4000000000000002")
+    intent_id = Order.objects.get(pk=order.pk).payment_intent_id
+    response = _pay(client, order, "4242424242424242")
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.payment_intent_id == intent_id
+    assert order.failure_code == ""
+    assert list(order.events.values_list("to_status", flat=True)) == ["pending", "failed", "paid"]
+
+
+def test_the_demo_events_went_through_the_webhook_log(client):
+    from payments.models import ProcessedEvent
+
+    order = _start(client)
+    _pay(client, order, "4000000000000002")
+    _pay(client, order, "4242424242424242")
+    assert list(ProcessedEvent.objects.order_by("processed_at").values_list("type", "outcome")) == [
+        ("payment_intent.payment_failed", "applied"),
+        ("payment_intent.succeeded", "applied"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("card", "field_message"),
+    [
+        (
+            {"card_number": "4242 4242 4242 4241"},
+            "Le numéro de carte que vous avez saisi est incorrect.",
+        ),
+        ({"card_number": "abcd"}, "Le numéro de carte doit contenir 12 à 19 chiffres."),
+        ({"card_number": ""}, "Indiquez le numéro de carte."),
+        ({"expiry": "13/30"}, "Date d’expiration invalide (MM/AA)."),
+        ({"expiry": "01/20"}, "Cette carte a expiré."),
+        ({"cvc": "12"}, "Le cryptogramme compte 3 ou 4 chiffres."),
+    ],
+)
+def test_a_malformed_card_gets_a_message_at_the_field_and_no_charge(client, card, field_message):
+    order = _start(client)
+    data = {"card_number": "4242424242424242", "expiry": "12/34", "cvc": "123", **card}
+    response = client.post(f"/commande/{order.public_id}/paiement/", data)
+    assert response.status_code == 400
+    assert field_message in response.content.decode()
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING
+
+
+def test_a_paid_order_payment_page_goes_to_the_confirmation(client):
+    order = _start(client)
+    _pay(client, order, "4242424242424242")
+    response = client.get(f"/commande/{order.public_id}/paiement/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/confirmation/?order_id={order.public_id}"
+    # Paying again does not charge twice.
+    response = _pay(client, order, "4242424242424242")
+    assert response.status_code == 302
+    assert order.events.filter(to_status="paid").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "field_message"),
+    [
+        ({"email": ""}, "Indiquez votre adresse e-mail."),
+        ({"email": "pas-un-email"}, "Cette adresse e-mail n’est pas valide."),
+        ({"first_name": ""}, "Indiquez votre prénom."),
+        ({"last_name": ""}, "Indiquez votre nom."),
+        ({"expert": "inconnu"}, "Choisissez un expert de la liste."),
+    ],
+)
+def test_checkout_form_errors_are_shown_at_the_field(client, data, field_message):
+    payload = {
+        "offer": "mystique",
+        "email": "a@example.com",
+        "first_name": "Ana",
+        "last_name": "Lys",
+        "expert": "expert-lumira",
+        **data,
+    }
+    response = client.post("/commande/", payload)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert field_message in body
+    assert 'aria-invalid="true"' in body
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("?level=3&service=basic", 400, "ne correspondent pas à la même offre"),
+        ("?level=9", 404, "Cette offre n’existe pas"),
+        ("?offer=nope", 404, "Cette offre n’existe pas"),
+        ("", 404, "Cette offre n’existe pas"),
+        ("?level=abc", 404, "Cette offre n’existe pas"),
+    ],
+)
+def test_checkout_with_a_bad_offer_explains_and_lists_the_offers(client, query, status, message):
+    response = client.get(f"/commande/{query}")
+    assert response.status_code == status
+    body = response.content.decode()
+    assert message in body
+    assert "Niveau Mystique" in body
+
+
+def test_checkout_offers_the_house_expert_by_default(client):
+    body = client.get("/commande/?offer=initie").content.decode()
+    assert '<option value="expert-lumira" selected>Expert Lumira</option>' in body
+
+
+def test_stripe_mode_shows_the_payment_element(client, settings):
+    from tests import stripe_fake
+
+    state, server = stripe_fake.start()
+    settings.STRIPE_SECRET_KEY = "sk_test_lumira0123456789abcdef"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_lumira0123456789abcdef"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_0123456789abcdef"
+    settings.STRIPE_API_BASE = state.url
+    try:
+        order = _start(client)
+        body = client.get(f"/commande/{order.public_id}/paiement/").content.decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert 'id="payment-element"' in body
+    assert 'data-publishable-key="pk_test_lumira0123456789abcdef"' in body
+    assert order.payment_intent_id.startswith("pi_fake_")
+    assert f'data-client-secret="{order.payment_intent_id}_secret_' in body
+    assert "Mode démo" not in body
+
+
+# --- confirmation ----------------------------------------------------------------------------
+
+
+def test_pending_confirmation_refreshes_and_syncs_with_the_gateway(client):
+    order = _start(client)
+    body = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
+    assert "Paiement en cours de confirmation" in body
+    assert f'data-poll-url="/api/payments/order/{order.public_id}"' in body
+    assert 'data-confirm-url="/api/payments/confirm-payment"' in body
+    assert f'data-payment-intent="{order.payment_intent_id}"' in body
+    assert "js/confirmation" in body
+
+
+def test_paid_confirmation_shows_the_timeline_and_the_intake_link(client):
+    order = _start(client)
+    _pay(client, order, "4242424242424242")
+    body = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
+    assert "Merci pour votre commande" in body
+    assert "Paiement confirmé" in body
+    assert f"/commande/{order.public_id}/formulaire/" in body
+    assert "data-poll-url" not in body
+
+
+def test_failed_confirmation_offers_a_retry(client):
+    order = _start(client)
+    _pay(client, order, "4000000000000002")
+    body = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
+    assert "Paiement refusé" in body
+    assert f"/commande/{order.public_id}/paiement/" in body
+
+
+@pytest.mark.parametrize("order_id", ["", "nope", "00000000-0000-0000-0000-000000000000"])
+def test_confirmation_of_an_unknown_order_is_a_clear_404(client, order_id):
+    response = client.get(f"/confirmation/?order_id={order_id}")
+    assert response.status_code == 404
+    assert "Commande introuvable" in response.content.decode()
+
+
+def test_every_tunnel_page_is_french_and_has_one_h1(client):
+    order = _start(client)
+    for url in [
+        "/",
+        "/commande/?offer=initie",
+        f"/commande/{order.public_id}/paiement/",
+        f"/confirmation/?order_id={order.public_id}",
+    ]:
+        body = client.get(url).content.decode()
+        assert '<html lang="fr">' in body, url
+        assert body.count("<h1") == 1, url

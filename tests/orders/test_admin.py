@@ -1,0 +1,142 @@
+import csv
+import io
+
+import pytest
+
+from orders.models import Order
+from tests.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def _demo_paid_order(client):
+    client.post(
+        "/commande/",
+        {
+            "offer": "profond",
+            "email": "r@example.com",
+            "first_name": "Rémi",
+            "last_name": "Roux",
+            "expert": "expert-lumira",
+        },
+    )
+    order = Order.objects.latest("created_at")
+    client.post(
+        f"/commande/{order.public_id}/paiement/",
+        {"card_number": "4242424242424242", "expiry": "12/34", "cvc": "123"},
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    return order
+
+
+def test_order_list_filters_and_search(admin_client):
+    paid = OrderFactory(paid=True, email="findme@example.com")
+    OrderFactory(email="other@example.com")
+    response = admin_client.get("/admin/orders/order/", {"q": "findme"})
+    assert response.status_code == 200
+    assert paid.number in response.content.decode()
+    assert "other@example.com" not in response.content.decode()
+    response = admin_client.get("/admin/orders/order/", {"q": paid.payment_intent_id})
+    assert paid.number in response.content.decode()
+    for query in ({"status__exact": "paid"}, {"level__exact": "2"}, {"service__exact": "advanced"}):
+        response = admin_client.get("/admin/orders/order/", query)
+        assert response.status_code == 200
+        assert paid.number in response.content.decode()
+
+
+def test_order_page_shows_history_and_read_only_payment_fields(admin_client):
+    order = OrderFactory(paid=True)
+    response = admin_client.get(f"/admin/orders/order/{order.pk}/change/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="payment_intent_id"' not in body  # read-only: shown, not editable
+    assert order.payment_intent_id in body
+    assert 'name="price_cents"' not in body
+    assert "historique" in body.lower()
+
+
+def test_an_admin_cannot_change_the_price_by_posting_it(admin_client):
+    order = OrderFactory(paid=True)
+    admin_client.post(
+        f"/admin/orders/order/{order.pk}/change/", {"price_cents": 1, "status": "completed"}
+    )
+    order.refresh_from_db()
+    assert (order.price_cents, order.status) == (4700, "paid")
+
+
+def test_refund_action_goes_through_the_demo_gateway_and_the_webhook(client, admin_user):
+    order = _demo_paid_order(client)
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/orders/order/", {"action": "refund", "_selected_action": [order.pk]}, follow=True
+    )
+    assert "1 remboursement demandé" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert order.events.last().source == "demo"
+
+
+def test_refund_action_refuses_an_unpaid_order(admin_client):
+    order = OrderFactory()
+    response = admin_client.post(
+        "/admin/orders/order/", {"action": "refund", "_selected_action": [order.pk]}, follow=True
+    )
+    assert f"Non remboursables : {order.number}" in response.content.decode()
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING
+
+
+def test_csv_export_lists_the_selected_orders(admin_client):
+    orders = [OrderFactory(paid=True), OrderFactory(email="=cmd|calc@example.com")]
+    response = admin_client.post(
+        "/admin/orders/order/", {"action": "export_csv", "_selected_action": [o.pk for o in orders]}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["numero", "email", "offre"]
+    assert {row[0] for row in rows[1:]} == {o.number for o in orders}
+    assert "'=cmd|calc@example.com" in {row[1] for row in rows[1:]}
+
+
+def test_resend_access_email_action(admin_client, mailoutbox):
+    order = OrderFactory(paid=True)
+    admin_client.post(
+        "/admin/orders/order/", {"action": "resend_access_email", "_selected_action": [order.pk]}
+    )
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [order.email]
+
+
+def test_processed_events_are_read_only(admin_client):
+    from payments.models import ProcessedEvent
+
+    event = ProcessedEvent.objects.create(event_id="evt_1", type="payment_intent.succeeded")
+    assert admin_client.get("/admin/payments/processedevent/").status_code == 200
+    assert admin_client.get("/admin/payments/processedevent/add/").status_code == 403
+    admin_client.post(f"/admin/payments/processedevent/{event.pk}/delete/", {"post": "yes"})
+    assert ProcessedEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_offers_and_experts_are_administrable(admin_client):
+    assert admin_client.get("/admin/orders/offer/").status_code == 200
+    assert admin_client.get("/admin/experts/expert/").status_code == 200
+    assert admin_client.get("/admin/experts/expert/add/").status_code == 200
+
+
+def test_seed_demo_prints_the_logins_and_refuses_production(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "admin@lumira.local" in out.getvalue()
+    assert "expert@lumira.local" in out.getvalue()
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=out)
