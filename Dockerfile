@@ -1,0 +1,27 @@
+# Oracle Lumira: one Django project served by gunicorn.
+FROM python:3.11-slim AS app
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PORT=8000
+
+RUN useradd --create-home --uid 10001 lumira
+
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install .
+COPY . .
+
+# Static files are hashed and compressed at build time; whitenoise serves them. (French is the
+# source language of every string: there is no .po catalogue to compile yet.)
+RUN SECRET_KEY=build-only DEBUG=0 PAYMENTS_DEMO=1 python manage.py collectstatic --noinput \
+    && mkdir -p /app/private_media && chown -R lumira:lumira /app/private_media
+
+USER lumira
+EXPOSE 8000
+# /healthz is exempt from the HTTPS redirect; the Host header must be one of ALLOWED_HOSTS.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD python -c "import os, urllib.request as u; host = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0]; u.urlopen(u.Request('http://127.0.0.1:%s/healthz' % os.environ['PORT'], headers={'Host': host}), timeout=4)"
+CMD ["sh", "-c", "gunicorn lumira.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2} --access-logfile - --forwarded-allow-ips='*'"]
