@@ -1,7 +1,9 @@
 import pytest
 from django.conf import settings
 
-from tests import factories
+from tests import factories, stripe_fake
+
+WEBHOOK_SECRET = "whsec_test_0123456789abcdefABCDEF"
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +51,16 @@ def is_postgres() -> bool:
 postgres_only = pytest.mark.skipif(
     not is_postgres(), reason="needs PostgreSQL: set DATABASE_URL=postgres://…"
 )
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """Real Stripe mode, pointed at a local fake of the Stripe API."""
+    state, server = stripe_fake.start()
+    settings.STRIPE_SECRET_KEY = "sk_test_lumira0123456789abcdef"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_lumira0123456789abcdef"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = state.url
+    yield state
+    server.shutdown()
+    server.server_close()

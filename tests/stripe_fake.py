@@ -169,5 +169,7 @@ def start() -> tuple[FakeStripe, ThreadingHTTPServer]:
     state = FakeStripe()
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     return state, server

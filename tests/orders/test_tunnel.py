@@ -225,25 +225,15 @@ def test_checkout_offers_the_house_expert_by_default(client):
     assert '<option value="expert-lumira" selected>Expert Lumira</option>' in body
 
 
-def test_stripe_mode_shows_the_payment_element(client, settings):
-    from tests import stripe_fake
-
-    state, server = stripe_fake.start()
-    settings.STRIPE_SECRET_KEY = "sk_test_lumira0123456789abcdef"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_lumira0123456789abcdef"
-    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_0123456789abcdef"
-    settings.STRIPE_API_BASE = state.url
-    try:
-        order = _start(client)
-        body = client.get(f"/commande/{order.public_id}/paiement/").content.decode()
-    finally:
-        server.shutdown()
-        server.server_close()
+def test_stripe_mode_shows_the_payment_element(client, fake_stripe):
+    order = _start(client)
+    body = client.get(f"/commande/{order.public_id}/paiement/").content.decode()
     assert 'id="payment-element"' in body
     assert 'data-publishable-key="pk_test_lumira0123456789abcdef"' in body
     assert order.payment_intent_id.startswith("pi_fake_")
     assert f'data-client-secret="{order.payment_intent_id}_secret_' in body
     assert "Mode démo" not in body
+    assert "js.stripe.com/v3" in body
 
 
 # --- confirmation ----------------------------------------------------------------------------

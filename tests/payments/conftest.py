@@ -5,22 +5,7 @@ import time
 
 import pytest
 
-from tests import stripe_fake
-
-WEBHOOK_SECRET = "whsec_test_0123456789abcdefABCDEF"
-
-
-@pytest.fixture
-def fake_stripe(settings):
-    """Real Stripe mode, pointed at a local fake of the Stripe API."""
-    state, server = stripe_fake.start()
-    settings.STRIPE_SECRET_KEY = "sk_test_lumira0123456789abcdef"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_lumira0123456789abcdef"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = state.url
-    yield state
-    server.shutdown()
-    server.server_close()
+from tests.conftest import WEBHOOK_SECRET
 
 
 @pytest.fixture
