@@ -14,7 +14,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core (npm registry) powers the accessibility checks of the browser journeys; without npm
+# those journeys still check labels, headings and the page language themselves.
+AXE := $(VENV)/npm/node_modules/axe-core/axe.min.js
+$(AXE): | $(BIN)/activate
+	-command -v npm >/dev/null && npm install --prefix $(VENV)/npm axe-core@4.14.1 --no-audit --no-fund --silent
+
+install: $(VENV)/.installed $(AXE)
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput

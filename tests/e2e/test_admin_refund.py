@@ -1,0 +1,41 @@
+"""An admin refunds an order from Django admin."""
+
+import pytest
+
+from orders.models import Order
+from tests.e2e.test_purchase import fill_checkout, pay
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_an_admin_refunds_an_order(journey):
+    page = journey.page
+    journey.go("/commande/?offer=mystique")
+    fill_checkout(journey, "refund@example.com")
+    pay(journey, "4242 4242 4242 4242")
+    page.wait_for_url("**/confirmation/**")
+    order = Order.objects.get(email="refund@example.com")
+    assert order.status == Order.Status.PAID
+
+    UserFactory(username="boss@example.com", is_staff=True, is_superuser=True)
+    journey.go("/admin/login/")
+    page.fill("#id_username", "boss@example.com")
+    page.fill("#id_password", "motdepasse-lumira")
+    page.get_by_role("button", name="Connexion").click()
+    journey.go(f"/admin/orders/order/?q={order.number}")
+    page.locator(f"input[name=_selected_action][value='{order.pk}']").check()
+    page.select_option("select[name=action]", "refund")
+    page.locator("button[name=index]").click()
+    assert "1 remboursement demandé" in page.content()
+    page.screenshot(path=str(journey_path(journey, "admin-refunded")), full_page=True)
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+
+
+def journey_path(journey, step):
+    from tests.e2e.conftest import SCREENSHOTS
+
+    path = SCREENSHOTS / journey.name / f"{step}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

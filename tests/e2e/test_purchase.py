@@ -1,0 +1,95 @@
+"""A client buys in demo mode, in a real browser."""
+
+import re
+
+import pytest
+
+from orders.models import Order
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def fill_checkout(journey, email: str) -> None:
+    page = journey.page
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Prénom").fill("Léa")
+    page.get_by_label(re.compile(r"^Nom")).fill("Martin")
+    page.get_by_role("button", name="Continuer vers le paiement").click()
+
+
+def pay(journey, number: str) -> None:
+    page = journey.page
+    page.get_by_label("Numéro de carte").fill(number)
+    page.get_by_label("Expiration (MM/AA)").fill("12/34")
+    page.get_by_label("Cryptogramme").fill("123")
+    page.locator("form.card-form button[type=submit]").click()
+
+
+@pytest.mark.parametrize(
+    ("slug", "name", "price"),
+    [
+        ("initie", "Niveau Initié", "29,00"),
+        ("mystique", "Niveau Mystique", "47,00"),
+        ("profond", "Niveau Profond", "79,00"),
+        ("integrale", "Niveau Intégrale", "149,00"),
+    ],
+)
+def test_a_client_buys_each_offer_in_demo_mode(journey, slug, name, price):
+    page = journey.page
+    journey.go("/")
+    journey.shoot("landing")
+    page.get_by_role("link", name=f"Choisir {name}").click()
+    assert name in page.locator("aside.summary").inner_text()
+    journey.shoot("checkout")
+    fill_checkout(journey, f"{slug}@example.com")
+    assert "Mode démo — aucun paiement réel" in page.content()
+    journey.shoot("payment")
+    pay(journey, "4242 4242 4242 4242")
+    page.wait_for_url("**/confirmation/**")
+    assert "Merci pour votre commande" in page.locator("h1").inner_text()
+    journey.shoot("confirmation")
+    order = Order.objects.get(email=f"{slug}@example.com")
+    assert order.status == Order.Status.PAID
+    assert order.offer.slug == slug
+    assert order.amount_display.startswith(price)
+
+
+def test_a_declined_card_then_a_good_card(journey):
+    page = journey.page
+    journey.go("/commande/?level=3&service=premium")
+    fill_checkout(journey, "retry@example.com")
+    pay(journey, "4000 0000 0000 0002")
+    alert = page.get_by_role("alert").first
+    assert "Votre carte a été refusée" in alert.inner_text()
+    journey.shoot("declined")
+    assert Order.objects.get(email="retry@example.com").status == Order.Status.FAILED
+    pay(journey, "4242 4242 4242 4242")
+    page.wait_for_url("**/confirmation/**")
+    journey.shoot("paid-after-retry")
+    order = Order.objects.get(email="retry@example.com")
+    assert order.status == Order.Status.PAID
+    assert list(order.events.values_list("to_status", flat=True)) == ["pending", "failed", "paid"]
+
+
+def test_the_whole_tunnel_works_with_the_keyboard(journey):
+    page = journey.page
+    journey.go("/commande/?offer=initie")
+    page.get_by_label("Adresse e-mail").focus()
+    page.keyboard.type("clavier@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Léa")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Martin")
+    page.keyboard.press("Tab")  # the expert select keeps its default
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/paiement/")
+    page.get_by_label("Numéro de carte").focus()
+    page.keyboard.type("4242424242424242")
+    page.keyboard.press("Tab")
+    page.keyboard.type("12/34")
+    page.keyboard.press("Tab")
+    page.keyboard.type("123")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/confirmation/**")
+    assert Order.objects.get(email="clavier@example.com").status == Order.Status.PAID
