@@ -1,6 +1,7 @@
 """Apply what a PaymentIntent says to its order: the webhook and confirm-payment share this."""
 
 import logging
+import uuid
 
 from django.utils.translation import gettext as _
 
@@ -16,28 +17,17 @@ Outcome = ProcessedEvent.Outcome
 def find_order(intent: Intent) -> Order | None:
     """The order of a PaymentIntent: by its stored id, else by the orderId in its metadata."""
     order = Order.objects.filter(payment_intent_id=intent.id).first()
-    if order is None and intent.order_public_id:
-        # The intent was created but we crashed before storing its id: the metadata knows.
-        order = (
-            Order.objects.filter(
-                public_id__iexact=intent.order_public_id, payment_intent_id=None
-            ).first()
-            if _is_uuid(intent.order_public_id)
-            else None
-        )
-        if order is not None:
-            services.attach_payment_intent(order, intent.id, intent.status)
-    return order
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
+    if order is not None or not intent.order_public_id:
+        return order
     try:
-        uuid.UUID(value)
+        public_id = uuid.UUID(intent.order_public_id)
     except ValueError:
-        return False
-    return True
+        return None
+    # The intent was created but we stopped before storing its id: the metadata knows.
+    order = Order.objects.filter(public_id=public_id, payment_intent_id=None).first()
+    if order is not None:
+        services.attach_payment_intent(order, intent.id, intent.status)
+    return order
 
 
 def apply_intent(order: Order, intent: Intent, *, source: str) -> str:

@@ -223,3 +223,22 @@ def test_unhandled_event_type_is_recorded_as_ignored(post_webhook):
 
 def test_get_is_not_allowed(client):
     assert client.get("/api/payments/webhook").status_code == 405
+
+
+def test_an_intent_we_never_stored_is_matched_by_its_order_metadata(post_webhook):
+    order = OrderFactory(payment_intent_id=None)
+    order.payment_intent_id = "pi_created_then_crashed"
+    post_webhook(intent_event(order))
+    order.refresh_from_db()
+    assert order.payment_intent_id == "pi_created_then_crashed"
+    assert order.status == Order.Status.PAID
+
+
+def test_metadata_never_reassigns_an_order_that_has_another_intent(post_webhook):
+    order = OrderFactory(payment_intent_id="pi_the_real_one")
+    order.payment_intent_id = "pi_someone_elses"
+    post_webhook(intent_event(order))
+    order.refresh_from_db()
+    assert order.payment_intent_id == "pi_the_real_one"
+    assert order.status == Order.Status.PENDING
+    assert ProcessedEvent.objects.get().outcome == "unknown_intent"
