@@ -98,12 +98,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (photos, audio, PDF) are private: they live outside any public URL and are
 # served only by views that check ownership. Swap the "private" backend for an S3-compatible
 # one by configuration to run several app servers.
-PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default="") or BASE_DIR / "private_media")
+# e.g. PRIVATE_STORAGE_BACKEND=storages.backends.s3.S3Storage with
+# PRIVATE_STORAGE_OPTIONS={"bucket_name": "lumira-private", "endpoint_url": "https://…"}
+# (pip install '.[s3]'): files are only ever read through the storage API.
+PRIVATE_STORAGE_BACKEND = (
+    env.str("PRIVATE_STORAGE_BACKEND", default="")
+    or "django.core.files.storage.FileSystemStorage"
+)
+PRIVATE_STORAGE_OPTIONS = env.json("PRIVATE_STORAGE_OPTIONS", default={}) or (
+    {"location": PRIVATE_MEDIA_ROOT, "base_url": None}
+    if PRIVATE_STORAGE_BACKEND.endswith("FileSystemStorage")
+    else {}
+)
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "default": {"BACKEND": PRIVATE_STORAGE_BACKEND, "OPTIONS": PRIVATE_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -114,6 +123,9 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # 1 MB of non-file body; JSON endpoints rely on it
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Cache: per process by default; CACHE_URL=redis://… shares it between app servers --------
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
 
 # --- Email ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
