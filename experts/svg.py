@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET  # DOCTYPEs (entities) are refused before par
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 MAX_SVG_BYTES = 512 * 1024
+MAX_DEPTH = 64  # deeper nesting is no drawing: refuse it before it exhausts the stack
 
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
@@ -113,13 +114,15 @@ def _is_allowed(element: ET.Element) -> bool:
     return not (local == "style" and not _safe_css(element.text or ""))
 
 
-def _clean_children(parent: ET.Element) -> None:
+def _clean_children(parent: ET.Element, depth: int = 1) -> None:
+    if depth > MAX_DEPTH:
+        raise InvalidSvg("too deeply nested")
     for child in list(parent):
         if _is_allowed(child):
             _, local = _local_name(child.tag)
             child.tag = f"{{{SVG_NS}}}{local}"
             _clean_attributes(child)
-            _clean_children(child)
+            _clean_children(child, depth + 1)
             continue
         # Drop the element and everything inside it, but keep the text that followed it.
         index = list(parent).index(child)
