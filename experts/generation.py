@@ -55,7 +55,12 @@ def sign(body: bytes, timestamp: int, secret: str) -> str:
 def verify(body: bytes, signature: str, timestamp: str, *, now: float | None = None) -> bool:
     """True when the signature is ours and recent; compared in constant time."""
     secret = settings.GENERATION_WEBHOOK_SECRET
-    if not secret or not signature or not timestamp.isdigit() or len(timestamp) > 12:
+    if (
+        not secret
+        or not signature
+        or not (timestamp.isascii() and timestamp.isdigit())
+        or len(timestamp) > 12
+    ):
         return False
     now = time.time() if now is None else now
     if abs(now - int(timestamp)) > TOLERANCE_SECONDS:
