@@ -1,4 +1,9 @@
+from django.urls import path
+
+from experts import api
+
 app_name = "generation"
 
-# The generator callback (issue #4) lands here.
-urlpatterns: list = []
+urlpatterns = [
+    path("callback/<uuid:public_id>", api.callback, name="callback"),
+]

@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ExpertsConfig(AppConfig):
     name = "experts"
+
+    def ready(self) -> None:
+        from experts import checks  # noqa: F401 — registers the system checks

@@ -42,3 +42,21 @@ class Expert(models.Model):
     @classmethod
     def house(cls) -> "Expert | None":
         return cls.objects.filter(is_house=True, is_active=True).order_by("pk").first()
+
+
+class GenerationCallback(models.Model):
+    """A generator callback that was applied, keyed by its signature: a replay is a no-op."""
+
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.CASCADE, related_name="generation_callbacks"
+    )
+    signature = models.CharField(max_length=128, unique=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("retour du générateur")
+        verbose_name_plural = _("retours du générateur")
+
+    def __str__(self) -> str:
+        return f"{self.order_id} @ {self.received_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,77 @@
+"""The generator's signed callback (SPEC §8.3): JSON in, JSON out, never a 500."""
+
+import logging
+from uuid import UUID
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from experts import generation
+from experts.svg import InvalidSvg, sanitize_svg
+from lumira.jsonapi import BadRequest, ErrorCode, json_error, optional_str, read_body, read_json
+from orders.exceptions import ContentIncomplete, TransitionRefused
+from orders.models import Order
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 200_000
+
+
+def _read_content(data: dict) -> dict[str, str]:
+    content = {}
+    for name in ["archetype", "reading", "ritual", "blockages_analysis", "soul_profile"]:
+        if name in data:
+            content[name] = optional_str(
+                data, name, max_length=160 if name == "archetype" else MAX_TEXT
+            )
+    if "mandala_svg" in data:
+        raw = optional_str(data, "mandala_svg", max_length=MAX_TEXT * 3)
+        try:
+            content["mandala_svg"] = sanitize_svg(raw)
+        except InvalidSvg:
+            raise BadRequest(
+                "Le champ « mandala_svg » n’est pas un SVG lisible.", ErrorCode.INVALID_PARAMETER
+            ) from None
+    return content
+
+
+@csrf_exempt
+def callback(request: HttpRequest, public_id: UUID) -> JsonResponse:
+    if request.method != "POST":
+        return json_error("Méthode non autorisée.", ErrorCode.METHOD_NOT_ALLOWED, 405)
+    try:
+        body = read_body(request)
+        # The signature is checked before anything else, even whether the order exists.
+        if not generation.verify(
+            body,
+            request.headers.get(generation.SIGNATURE_HEADER, ""),
+            request.headers.get(generation.TIMESTAMP_HEADER, ""),
+        ):
+            return json_error(
+                "Signature absente, invalide ou expirée.", ErrorCode.INVALID_SIGNATURE
+            )
+        content = _read_content(read_json(request))
+    except BadRequest as error:
+        return error.response()
+    order = Order.objects.filter(public_id=public_id).first()
+    if order is None:
+        return json_error("Commande introuvable.", ErrorCode.ORDER_NOT_FOUND, 404)
+    signature = request.headers[generation.SIGNATURE_HEADER]
+    try:
+        applied = generation.apply_callback(order, content, signature=signature)
+    except TransitionRefused:
+        order.refresh_from_db()
+        return json_error(
+            f"Cette commande n’attend pas de contenu (statut : {order.status}).",
+            ErrorCode.INVALID_STATE,
+            409,
+        )
+    except ContentIncomplete as error:
+        return json_error(
+            generation.record_incomplete(order, error.missing), ErrorCode.INVALID_PARAMETER
+        )
+    if not applied:
+        logger.info("order %s: generation callback replayed", order.number)
+        return JsonResponse({"status": "duplicate", "duplicate": True})
+    logger.info("order %s: generated content received", order.number)
+    return JsonResponse({"status": "awaiting_validation", "duplicate": False})

@@ -1,0 +1,210 @@
+"""The external content generator (SPEC §8.3, the n8n flow of the original).
+
+Both directions are signed the same way: header `X-Lumira-Timestamp: <unix seconds>` and
+`X-Lumira-Signature: sha256=<hex>`, the HMAC-SHA256 with GENERATION_WEBHOOK_SECRET of
+`"<timestamp>." + raw body`. The timestamp bounds a replay to a few minutes; inside that window
+a callback already applied is recognised by its signature and changes nothing.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from experts.models import Expert, GenerationCallback
+from experts.services import CONTENT_FIELDS, WorkRefused, ensure_can_work
+from orders import services as order_services
+from orders.exceptions import TransitionRefused
+from orders.models import Order
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Lumira-Signature"
+TIMESTAMP_HEADER = "X-Lumira-Timestamp"
+TOLERANCE_SECONDS = 300
+
+# The sections each level's reading has (SPEC §9); the generator writes these.
+LEVEL_SECTIONS = {
+    1: ["archetype", "reading"],
+    2: ["archetype", "reading", "ritual"],
+    3: ["archetype", "reading", "ritual", "blockages_analysis"],
+    4: ["archetype", "reading", "ritual", "blockages_analysis", "soul_profile", "mandala_svg"],
+}
+
+
+def is_configured() -> bool:
+    return bool(settings.GENERATION_WEBHOOK_URL and settings.GENERATION_WEBHOOK_SECRET)
+
+
+def sign(body: bytes, timestamp: int, secret: str) -> str:
+    """The signature header value for `body` sent at `timestamp`."""
+    message = str(timestamp).encode("ascii") + b"." + body
+    return "sha256=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def verify(body: bytes, signature: str, timestamp: str, *, now: float | None = None) -> bool:
+    """True when the signature is ours and recent; compared in constant time."""
+    secret = settings.GENERATION_WEBHOOK_SECRET
+    if (
+        not secret
+        or not signature
+        or not (timestamp.isascii() and timestamp.isdigit())
+        or len(timestamp) > 12
+    ):
+        return False
+    now = time.time() if now is None else now
+    if abs(now - int(timestamp)) > TOLERANCE_SECONDS:
+        return False
+    expected = sign(body, int(timestamp), secret)
+    return hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8", "replace"))
+
+
+# --- Outbound: "Générer" ------------------------------------------------------------------------
+
+
+def request_generation(order: Order, *, expert: Expert, instructions: str) -> None:
+    """Record the request and the expert's instructions; the call leaves after the commit."""
+    if not is_configured():
+        raise WorkRefused(
+            _("Aucun générateur n’est configuré : rédigez le contenu dans l’éditeur.")
+        )
+    ensure_can_work(order, expert)
+    now = timezone.now()
+    with transaction.atomic():
+        won = Order.objects.filter(
+            pk=order.pk, status=Order.Status.PROCESSING, assigned_expert=expert
+        ).update(
+            expert_instructions=instructions,
+            generation_requested_at=now,
+            generation_error="",
+            updated_at=now,
+        )
+        if not won:
+            raise WorkRefused(_("Cette commande vient d’être modifiée par quelqu’un d’autre."))
+        transaction.on_commit(partial(send_generation_request, order.pk), robust=True)
+    order.refresh_from_db()
+
+
+def build_payload(order: Order) -> dict:
+    """What the generator needs to write the reading; no email, phone or payment data."""
+    return {
+        "order": str(order.public_id),
+        "number": order.number,
+        "level": order.level,
+        "level_name": order.level_name,
+        "offer": order.offer_name,
+        "sections": LEVEL_SECTIONS[order.level],
+        "client": {
+            "first_name": order.first_name,
+            "date_of_birth": order.date_of_birth.isoformat() if order.date_of_birth else None,
+            "birth_time": order.birth_time.strftime("%H:%M") if order.birth_time else None,
+            "birth_place": order.birth_place,
+            "question": order.question,
+            "life_question": order.life_question,
+            "specific_context": order.specific_context,
+            "audio_voice": order.audio_voice,
+        },
+        "instructions": order.expert_instructions,
+        "callback_url": settings.SITE_URL + reverse("generation:callback", args=[order.public_id]),
+    }
+
+
+def send_generation_request(order_id: int) -> None:
+    """POST the signed payload; a failure is written on the order for the expert to see."""
+    order = Order.objects.get(pk=order_id)
+    url = settings.GENERATION_WEBHOOK_URL
+    body = json.dumps(build_payload(order), ensure_ascii=False).encode("utf-8")
+    timestamp = int(time.time())
+    request = urllib.request.Request(  # noqa: S310 — the scheme is checked just below
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "OracleLumira/1.0",
+            TIMESTAMP_HEADER: str(timestamp),
+            SIGNATURE_HEADER: sign(body, timestamp, settings.GENERATION_WEBHOOK_SECRET),
+        },
+    )
+    if not url.lower().startswith(("http://", "https://")):
+        error = _("Adresse du générateur invalide (http ou https attendu).")
+    else:
+        try:
+            with urllib.request.urlopen(  # noqa: S310
+                request, timeout=settings.GENERATION_TIMEOUT_SECONDS
+            ) as response:
+                response.read(4096)
+        except urllib.error.HTTPError as failure:
+            error = _("Le générateur a refusé la demande (HTTP %(status)s).") % {
+                "status": failure.code
+            }
+        except TimeoutError:
+            error = _("Le générateur n’a pas répondu à temps : réessayez plus tard.")
+        except (urllib.error.URLError, OSError) as failure:
+            reason = getattr(failure, "reason", failure)
+            error = (
+                _("Le générateur n’a pas répondu à temps : réessayez plus tard.")
+                if isinstance(reason, TimeoutError)
+                else _("Le générateur est injoignable : réessayez plus tard.")
+            )
+        else:
+            logger.info("order %s: generation requested", order.number)
+            return
+    logger.warning("order %s: generation request failed: %s", order.number, error)
+    # Only the request that failed writes its error; a newer request starts clean.
+    Order.objects.filter(pk=order.pk, generation_requested_at=order.generation_requested_at).update(
+        generation_error=error[:255]
+    )
+
+
+# --- Inbound: the callback -----------------------------------------------------------------------
+
+
+def apply_callback(order: Order, content: dict[str, str], *, signature: str) -> bool:
+    """Store the generated content and submit it; False when this callback was already applied.
+
+    Raises TransitionRefused when the order no longer waits for content, ContentIncomplete
+    when a section its level needs is missing: in both cases nothing is stored.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # savepoint: a replay undoes only this insert
+                GenerationCallback.objects.create(order=order, signature=signature)
+        except IntegrityError:
+            return False
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != Order.Status.PROCESSING:
+            raise TransitionRefused(order.status, Order.Status.AWAITING_VALIDATION)
+        fields = {
+            name: value
+            for name, value in content.items()
+            if name in {*CONTENT_FIELDS, "mandala_svg"}
+        }
+        Order.objects.filter(pk=order.pk).update(
+            generation_error="", updated_at=timezone.now(), **fields
+        )
+        order.refresh_from_db()
+        order_services.submit_for_validation(order, source="generator")
+    return True
+
+
+def record_incomplete(order: Order, missing: list[str]) -> str:
+    """Tell the expert the generator's answer lacked sections; returns the French message."""
+    labels = ", ".join(str(Order._meta.get_field(name).verbose_name) for name in missing)
+    message = _("Le générateur a renvoyé un contenu incomplet (manque : %(labels)s).") % {
+        "labels": labels
+    }
+    Order.objects.filter(pk=order.pk, status=Order.Status.PROCESSING).update(
+        generation_error=message[:255]
+    )
+    return message

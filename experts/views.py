@@ -1,0 +1,496 @@
+"""The expert desk (SPEC §8): queue, order page, content, generator, validation, files.
+
+Thin views: read a form, call one service, redirect with a French message. Every status change
+goes through orders.services; content and the generator call through experts.services and
+experts.generation.
+"""
+
+import logging
+from datetime import timedelta
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.views import LoginView
+from django.core.files.storage import default_storage
+from django.core.paginator import Page, Paginator
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from experts import generation
+from experts.access import expert_required
+from experts.files import AUDIO_CONTENT_TYPES, PDF_CONTENT_TYPE
+from experts.forms import SECTION_LEVELS, ApproveForm, ContentForm, GenerateForm, RejectForm
+from experts.models import Expert
+from experts.services import CONTENT_FIELDS, WorkRefused, save_content
+from experts.svg import InvalidSvg, sanitize_svg
+from orders import services as order_services
+from orders.exceptions import ContentIncomplete, TransitionRefused
+from orders.models import Order, OrderPhoto
+
+logger = logging.getLogger(__name__)
+
+Status = Order.Status
+PAGE_SIZE = 20
+LEVELS = [1, 2, 3, 4]
+# Orders the desk shows: paid ones, whatever happened next. Unpaid orders are not work.
+DESK_STATUSES = [
+    Status.PAID,
+    Status.PROCESSING,
+    Status.AWAITING_VALIDATION,
+    Status.COMPLETED,
+    Status.REFUNDED,
+]
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+# The mandala is shown as an <img>; this policy also holds if someone opens it directly.
+MANDALA_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+class DeskLoginView(LoginView):
+    template_name = "experts/login.html"
+    next_page = reverse_lazy("experts:queue")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        Expert.objects.filter(user=form.get_user()).update(last_login_at=timezone.now())
+        return response
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+def format_duration(duration: timedelta | None) -> str:
+    """'2 j 4 h', '3 h 12 min', '25 min'; '—' when there is nothing to average."""
+    if duration is None:
+        return "—"
+    minutes = int(duration.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _("%(days)d j %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+def desk_stats() -> dict:
+    """Counts by status and the average time from payment to delivery, in one query."""
+    delivery = ExpressionWrapper(F("delivered_at") - F("paid_at"), output_field=DurationField())
+    shown = [Status.PAID, Status.PROCESSING, Status.AWAITING_VALIDATION, Status.COMPLETED]
+    figures = Order.objects.aggregate(
+        **{status.value: Count("pk", filter=Q(status=status)) for status in shown},
+        average_delivery=Avg(
+            delivery,
+            filter=Q(status=Status.COMPLETED, paid_at__isnull=False, delivered_at__isnull=False),
+        ),
+    )
+    return {
+        "counts": [
+            {"status": status.value, "label": status.label, "count": figures[status.value]}
+            for status in shown
+        ],
+        "average_delivery": format_duration(figures["average_delivery"]),
+    }
+
+
+def _level_filter(request: HttpRequest) -> int | None:
+    value = request.GET.get("level", "")
+    return int(value) if value in {str(level) for level in LEVELS} else None
+
+
+def _page(request: HttpRequest, orders: QuerySet[Order]) -> Page:
+    return Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@expert_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """Paid orders waiting for an expert, oldest payment first; my orders beside them."""
+    level = _level_filter(request)
+    orders = Order.objects.filter(status=Status.PAID).select_related("expert")
+    if level:
+        orders = orders.filter(level=level)
+    mine = (
+        Order.objects.filter(
+            assigned_expert=request.expert,
+            status__in=[Status.PROCESSING, Status.AWAITING_VALIDATION],
+        )
+        .order_by("assigned_at", "pk")
+        .only("public_id", "number", "status", "level", "first_name", "assigned_at")[:PAGE_SIZE]
+    )
+    return render(
+        request,
+        "experts/queue.html",
+        {
+            "page": _page(request, orders.order_by("paid_at", "pk")),
+            "level": level,
+            "levels": LEVELS,
+            "mine": mine,
+            "stats": desk_stats(),
+            "now": timezone.now(),
+            "desk_section": "queue",
+        },
+    )
+
+
+@expert_required
+@require_GET
+def validation_queue(request: HttpRequest) -> HttpResponse:
+    """Content waiting for a second look, the longest-waiting first (SPEC §8.4)."""
+    level = _level_filter(request)
+    orders = Order.objects.filter(status=Status.AWAITING_VALIDATION).select_related(
+        "assigned_expert"
+    )
+    if level:
+        orders = orders.filter(level=level)
+    return render(
+        request,
+        "experts/validation_queue.html",
+        {
+            "page": _page(request, orders.order_by("updated_at", "pk")),
+            "level": level,
+            "levels": LEVELS,
+            "stats": desk_stats(),
+            "desk_section": "validation",
+        },
+    )
+
+
+# --- The order page ---------------------------------------------------------------------------
+
+
+def _desk_order(public_id: UUID) -> Order:
+    return get_object_or_404(
+        Order.objects.select_related("assigned_expert", "validated_by"),
+        public_id=public_id,
+        status__in=DESK_STATUSES,
+    )
+
+
+def _intake(order: Order) -> list[tuple[str, object]]:
+    rows = [
+        (_("Prénom"), order.first_name),
+        (_("Date de naissance"), order.date_of_birth),
+        (_("Heure de naissance"), order.birth_time),
+        (_("Lieu de naissance"), order.birth_place),
+        (_("Question"), order.question),
+        (_("Question de vie"), order.life_question),
+        (_("Contexte"), order.specific_context),
+        (_("Voix audio"), order.get_audio_voice_display()),
+        (_("Livraison"), order.get_delivery_format_display()),
+    ]
+    return [(label, value) for label, value in rows if value not in {None, ""}]
+
+
+def _sections(order: Order) -> list[dict]:
+    """The text sections of the order's level, with their current value, for reading."""
+    return [
+        {"label": Order._meta.get_field(name).verbose_name, "value": getattr(order, name)}
+        for name in CONTENT_FIELDS
+        if order.level >= SECTION_LEVELS[name]
+    ]
+
+
+def _history(order: Order) -> list[dict]:
+    rows = []
+    for event in order.events.select_related("actor__expert"):
+        who = event.source or _("système")
+        if event.actor is not None:
+            try:
+                who = event.actor.expert.name
+            except Expert.DoesNotExist:
+                who = event.actor.get_username()
+        rows.append(
+            {
+                "at": event.created_at,
+                "from": event.get_from_status_display() if event.from_status else "",
+                "to": event.get_to_status_display(),
+                "who": who,
+                "note": event.note,
+            }
+        )
+    return rows
+
+
+def _render_order(
+    request: HttpRequest,
+    order: Order,
+    *,
+    content_form: ContentForm | None = None,
+    reject_form: RejectForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    is_mine = order.assigned_expert_id == request.expert.pk
+    can_edit = order.status == Status.PROCESSING and is_mine
+    if can_edit and content_form is None:
+        content_form = ContentForm(
+            level=order.level,
+            initial={name: getattr(order, name) for name in [*CONTENT_FIELDS, "mandala_svg"]},
+        )
+    context = {
+        "order": order,
+        "is_mine": is_mine,
+        "can_claim": order.status == Status.PAID,
+        "can_edit": can_edit,
+        "can_validate": order.status == Status.AWAITING_VALIDATION,
+        "generator_ready": generation.is_configured(),
+        "content_form": content_form if can_edit else None,
+        "generate_form": GenerateForm(initial={"instructions": order.expert_instructions}),
+        "reject_form": reject_form or RejectForm(),
+        "approve_form": ApproveForm(),
+        "intake": _intake(order),
+        "photos": order.photos.all(),
+        "sections": _sections(order),
+        "has_audio_section": order.level >= SECTION_LEVELS["audio"],
+        "has_pdf_section": order.level >= SECTION_LEVELS["pdf"],
+        "has_mandala_section": order.level >= SECTION_LEVELS["mandala_svg"],
+        "history": _history(order),
+        "show_rejection": bool(order.rejection_reason) and order.status == Status.PROCESSING,
+    }
+    return render(request, "experts/order.html", context, status=status)
+
+
+@expert_required
+@require_GET
+def order_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _render_order(request, _desk_order(public_id))
+
+
+# --- Actions (POST, one per view) -------------------------------------------------------------
+
+
+def _back(order: Order) -> HttpResponse:
+    return redirect("experts:order", public_id=order.public_id)
+
+
+@expert_required
+@require_POST
+def claim_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    order = _desk_order(public_id)
+    try:
+        order_services.claim(order, expert=request.expert, actor=request.user)
+    except TransitionRefused as refusal:
+        order.refresh_from_db()
+        if order.status == Status.PROCESSING:
+            messages.error(request, _("Cette commande vient d’être prise par un autre expert."))
+        else:
+            messages.error(request, refusal.message)
+        return redirect("experts:queue")
+    messages.success(request, _("Commande %(number)s prise en charge.") % {"number": order.number})
+    return _back(order)
+
+
+@expert_required
+@require_POST
+def release_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    order = _desk_order(public_id)
+    if order.assigned_expert_id != request.expert.pk:
+        messages.error(request, _("Seul l’expert qui a pris la commande peut la remettre en file."))
+        return _back(order)
+    try:
+        order_services.return_to_queue(order, actor=request.user)
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _back(order)
+    messages.success(
+        request, _("Commande %(number)s remise dans la file.") % {"number": order.number}
+    )
+    return redirect("experts:queue")
+
+
+@expert_required
+@require_POST
+def save_order_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    order = _desk_order(public_id)
+    form = ContentForm(request.POST, request.FILES, level=order.level)
+    if not form.is_valid():
+        if order.status == Status.PROCESSING and order.assigned_expert_id == request.expert.pk:
+            messages.error(
+                request, _("Le contenu n’a pas été enregistré : corrigez les champs signalés.")
+            )
+            return _render_order(request, order, content_form=form, status=400)
+        messages.error(
+            request, _("Le contenu ne se modifie que pendant la préparation de la commande.")
+        )
+        return _back(order)
+    data = form.cleaned_data
+    try:
+        save_content(
+            order,
+            expert=request.expert,
+            content={name: data[name] for name in [*CONTENT_FIELDS, "mandala_svg"] if name in data},
+            audio=data.get("audio"),
+            pdf=data.get("pdf"),
+        )
+    except WorkRefused as refusal:
+        messages.error(request, refusal.message)
+        return _back(order)
+    messages.success(request, _("Contenu enregistré."))
+    return _back(order)
+
+
+@expert_required
+@require_POST
+def generate_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    order = _desk_order(public_id)
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Les instructions sont trop longues (4 000 caractères au maximum).")
+        )
+        return _back(order)
+    try:
+        generation.request_generation(
+            order, expert=request.expert, instructions=form.cleaned_data["instructions"]
+        )
+    except WorkRefused as refusal:
+        messages.error(request, refusal.message)
+        return _back(order)
+    order.refresh_from_db()  # the call ran after the commit and may have left an error
+    if not order.generation_error:
+        messages.success(
+            request,
+            _("Demande envoyée au générateur : le contenu arrivera en validation dès son retour."),
+        )
+    return _back(order)
+
+
+@expert_required
+@require_POST
+def submit_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    order = _desk_order(public_id)
+    if order.assigned_expert_id != request.expert.pk:
+        messages.error(request, _("Cette commande est prise en charge par un autre expert."))
+        return _back(order)
+    try:
+        order_services.submit_for_validation(order, actor=request.user)
+    except ContentIncomplete as incomplete:
+        labels = ", ".join(
+            str(Order._meta.get_field(name).verbose_name) for name in incomplete.missing
+        )
+        messages.error(request, _("Contenu incomplet : il manque %(labels)s.") % {"labels": labels})
+        return _back(order)
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _back(order)
+    messages.success(
+        request, _("Commande %(number)s envoyée en validation.") % {"number": order.number}
+    )
+    return redirect("experts:queue")
+
+
+@expert_required
+@require_POST
+def approve_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    order = _desk_order(public_id)
+    form = ApproveForm(request.POST)
+    notes = form.cleaned_data["notes"] if form.is_valid() else ""
+    try:
+        order_services.approve(order, validator=request.user, notes=notes)
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _back(order)
+    messages.success(
+        request,
+        _("Commande %(number)s validée et livrée : le client est prévenu par e-mail.")
+        % {"number": order.number},
+    )
+    return redirect("experts:validation")
+
+
+@expert_required
+@require_POST
+def reject_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    order = _desk_order(public_id)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        if order.status == Status.AWAITING_VALIDATION:
+            return _render_order(request, order, reject_form=form, status=400)
+        messages.error(request, TransitionRefused(order.status, Status.PROCESSING).message)
+        return _back(order)
+    try:
+        order_services.reject(order, validator=request.user, reason=form.cleaned_data["reason"])
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _back(order)
+    messages.success(
+        request,
+        _("Commande %(number)s renvoyée à l’expert avec votre motif.") % {"number": order.number},
+    )
+    return redirect("experts:validation")
+
+
+# --- Files the client gave and the expert made (desk only) ------------------------------------
+
+
+def _file_response(name: str, content_type: str, *, download_as: str = "") -> FileResponse:
+    if not name:
+        raise Http404
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=bool(download_as),
+        filename=download_as or None,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@expert_required
+@require_GET
+def order_photo(request: HttpRequest, public_id: UUID, photo_id: UUID) -> FileResponse:
+    order = _desk_order(public_id)
+    photo = get_object_or_404(OrderPhoto, order=order, public_id=photo_id)
+    content_type = (
+        photo.content_type if photo.content_type in PHOTO_TYPES else "application/octet-stream"
+    )
+    return _file_response(photo.file.name, content_type)
+
+
+@expert_required
+@require_GET
+def order_audio(request: HttpRequest, public_id: UUID) -> FileResponse:
+    order = _desk_order(public_id)
+    extension = order.audio_file.name.rsplit(".", 1)[-1].lower() if order.audio_file else ""
+    if extension not in AUDIO_CONTENT_TYPES:
+        raise Http404
+    return _file_response(order.audio_file.name, AUDIO_CONTENT_TYPES[extension])
+
+
+@expert_required
+@require_GET
+def order_pdf(request: HttpRequest, public_id: UUID) -> FileResponse:
+    order = _desk_order(public_id)
+    return _file_response(
+        order.pdf_file.name if order.pdf_file else "",
+        PDF_CONTENT_TYPE,
+        download_as=f"{order.number}.pdf",
+    )
+
+
+@expert_required
+@require_GET
+def order_mandala(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    order = _desk_order(public_id)
+    try:
+        # Sanitised on save too; again here for content that arrived another way (import).
+        svg = sanitize_svg(order.mandala_svg)
+    except InvalidSvg:
+        svg = ""
+    if not svg:
+        raise Http404
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Security-Policy"] = MANDALA_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = 'inline; filename="mandala.svg"'
+    return response

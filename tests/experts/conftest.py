@@ -1,0 +1,49 @@
+import pytest
+
+from orders.models import Order
+from tests import factories
+
+
+@pytest.fixture
+def expert(expert_user):
+    return expert_user.expert
+
+
+@pytest.fixture
+def other_expert_user(db):
+    return factories.ExpertFactory(name="Orion").user
+
+
+@pytest.fixture
+def client_user(db):
+    return factories.UserFactory(username="cliente@example.com")
+
+
+@pytest.fixture
+def inactive_expert_user(db):
+    return factories.ExpertFactory(is_active=False).user
+
+
+@pytest.fixture
+def paid_order(db):
+    return factories.OrderFactory(paid=True, question="Vais-je changer de voie cette année ?")
+
+
+@pytest.fixture
+def processing_order(paid_order, expert_user):
+    from orders import services
+
+    services.claim(paid_order, expert=expert_user.expert, actor=expert_user)
+    return paid_order
+
+
+def fill_content(order: Order) -> None:
+    """Write every text section straight to the row, as a finished preparation would."""
+    Order.objects.filter(pk=order.pk).update(
+        archetype="L’Alchimiste",
+        reading="Votre chemin s’ouvre.",
+        ritual="Allumez une bougie blanche.",
+        blockages_analysis="La peur du changement.",
+        soul_profile="Une âme de passeuse.",
+    )
+    order.refresh_from_db()

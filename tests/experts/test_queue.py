@@ -1,0 +1,141 @@
+"""The queue page (SPEC §8.2) and the validation queue (§8.4)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from orders.models import Order
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_queue_lists_paid_orders_oldest_first_with_their_details(client, expert_user):
+    now = timezone.now()
+    recent = factories.OrderFactory(
+        paid=True, paid_at=now - timedelta(hours=1), first_name="Inès", offer_level=4
+    )
+    old = factories.OrderFactory(
+        paid=True, paid_at=now - timedelta(days=2), first_name="Hugo", question="Mon travail ?"
+    )
+    factories.OrderFactory(first_name="Pendante")  # not paid: not work yet
+    client.force_login(expert_user)
+    body = client.get("/desk/").content.decode()
+    assert body.index(old.number) < body.index(recent.number)
+    assert "Hugo" in body
+    assert "Mon travail ?" in body
+    assert "47,00" in body
+    assert "149,00" in body
+    assert "level-4" in body
+    assert "payée il y a 2" in body
+    assert "Pendante" not in body
+
+
+def test_queue_filters_by_level(client, expert_user):
+    level_one = factories.OrderFactory(paid=True, offer_level=1)
+    level_three = factories.OrderFactory(paid=True, offer_level=3)
+    client.force_login(expert_user)
+    body = client.get("/desk/?level=3").content.decode()
+    assert level_three.number in body
+    assert level_one.number not in body
+    # An unknown level shows everything rather than failing.
+    assert level_one.number in client.get("/desk/?level=9").content.decode()
+
+
+def test_queue_is_paginated(client, expert_user):
+    start = timezone.now() - timedelta(days=1)
+    orders = [
+        factories.OrderFactory(paid=True, paid_at=start + timedelta(minutes=n)) for n in range(25)
+    ]
+    client.force_login(expert_user)
+    first = client.get("/desk/").content.decode()
+    second = client.get("/desk/?page=2").content.decode()
+    assert orders[0].number in first
+    assert orders[24].number not in first
+    assert orders[24].number in second
+    assert "Page 2 sur 2" in second
+    assert client.get("/desk/?page=abc").status_code == 200
+
+
+def test_my_orders_and_the_figures_sit_beside_the_queue(client, expert_user, other_expert_user):
+    now = timezone.now()
+    mine = factories.OrderFactory(
+        status=Order.Status.PROCESSING, assigned_expert=expert_user.expert, paid_at=now
+    )
+    theirs = factories.OrderFactory(
+        status=Order.Status.PROCESSING, assigned_expert=other_expert_user.expert, paid_at=now
+    )
+    factories.OrderFactory(paid=True)
+    for hours in (2, 4):
+        factories.OrderFactory(
+            status=Order.Status.COMPLETED,
+            paid_at=now - timedelta(hours=hours),
+            delivered_at=now,
+        )
+    client.force_login(expert_user)
+    body = client.get("/desk/").content.decode()
+    aside = body[body.index("Mes commandes") :]
+    assert mine.number in aside
+    assert theirs.number not in aside
+    stats = client.get("/desk/").context["stats"]
+    assert {item["status"]: item["count"] for item in stats["counts"]} == {
+        "paid": 1,
+        "processing": 2,
+        "awaiting_validation": 0,
+        "completed": 2,
+    }
+    assert stats["average_delivery"] == "3 h 00 min"
+    assert "3 h 00 min" in body
+
+
+def _queue_queries(client, count: int, expert_user) -> int:
+    Order.objects.all().delete()
+    factories.OrderFactory(status=Order.Status.PROCESSING, assigned_expert=expert_user.expert)
+    # Each order names the expert its client chose: the page shows it without a query per row.
+    factories.OrderFactory.create_batch(count, paid=True, expert=factories.ExpertFactory())
+    with CaptureQueriesContext(connection) as context:
+        response = client.get("/desk/")
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == min(count, 20)
+    return len(context.captured_queries)
+
+
+def test_queue_runs_the_same_number_of_queries_for_5_and_50_orders(client, expert_user):
+    client.force_login(expert_user)
+    few = _queue_queries(client, 5, expert_user)
+    many = _queue_queries(client, 50, expert_user)
+    assert few == many
+    assert few <= 8
+
+
+def test_validation_queue_lists_orders_awaiting_a_second_look(client, expert_user):
+    waiting = factories.OrderFactory(
+        status=Order.Status.AWAITING_VALIDATION,
+        assigned_expert=expert_user.expert,
+        revision_count=2,
+    )
+    processing = factories.OrderFactory(status=Order.Status.PROCESSING)
+    client.force_login(expert_user)
+    body = client.get("/desk/validation/").content.decode()
+    assert waiting.number in body
+    assert expert_user.expert.name in body
+    assert processing.number not in body
+
+
+def test_validation_queue_runs_a_constant_number_of_queries(client, expert_user):
+    client.force_login(expert_user)
+    counts = []
+    for total in (3, 30):
+        Order.objects.all().delete()
+        for _n in range(total):
+            factories.OrderFactory(
+                status=Order.Status.AWAITING_VALIDATION,
+                assigned_expert=factories.ExpertFactory(),
+            )
+        with CaptureQueriesContext(connection) as context:
+            client.get("/desk/validation/")
+        counts.append(len(context.captured_queries))
+    assert counts[0] == counts[1]
