@@ -6,7 +6,7 @@ from orders.models import Order
 from tests.e2e.test_purchase import fill_checkout, pay
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_admin_refunds_an_order(journey):

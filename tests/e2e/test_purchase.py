@@ -6,7 +6,7 @@ import pytest
 
 from orders.models import Order
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def fill_checkout(journey, email: str) -> None:
