@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from orders import emails
-from orders.models import Offer, Order, OrderEvent, OrderPhoto
+from orders.models import EmailFailure, Offer, Order, OrderEvent, OrderPhoto
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayError
+from sanctuaire import services as client_data
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["offer"]
     date_hierarchy = "created_at"
     inlines = [OrderPhotoInline, OrderEventInline]
-    actions = ["refund", "resend_access_email", "export_csv"]
+    actions = ["refund", "resend_access_email", "export_csv", "anonymise_client"]
     readonly_fields = [
         "public_id",
         "number",
@@ -239,18 +240,56 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Renvoyer l’e-mail d’accès au Sanctuaire"))
     def resend_access_email(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        sent = 0
-        for order in queryset.exclude(anonymised_at__isnull=False):
-            try:
-                emails.send_sanctuaire_access(order.pk)
-            except Exception:  # a mail server error is reported, not raised
-                logger.exception("order %s: access email failed", order.number)
-                continue
-            sent += 1
+        sent, failed = 0, []
+        for order in queryset.filter(anonymised_at__isnull=True):
+            # send_* never raises: a failure is recorded as an EmailFailure and reported here.
+            if emails.send_sanctuaire_access(order.pk):
+                sent += 1
+            else:
+                failed.append(order.number)
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d e-mail envoyé (avec un lien de connexion valable 30 minutes).",
+                    "%d e-mails envoyés (avec un lien de connexion valable 30 minutes).",
+                    sent,
+                )
+                % sent,
+                messages.SUCCESS,
+            )
+        if failed:
+            self.message_user(
+                request,
+                _("Échec d’envoi pour : %s (voir « Échecs d’envoi d’e-mails »).")
+                % ", ".join(failed),
+                messages.ERROR,
+            )
+        if not sent and not failed:
+            self.message_user(request, _("Aucun e-mail envoyé."), messages.WARNING)
+
+    @admin.action(description=_("Anonymiser le client (garde la comptabilité)"))
+    def anonymise_client(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        emails_seen = sorted(
+            {
+                email.lower()
+                for email in queryset.filter(anonymised_at__isnull=True).values_list(
+                    "email", flat=True
+                )
+            }
+        )
+        orders = 0
+        for email in emails_seen:
+            orders += client_data.anonymise_client(email, actor=request.user).orders
         self.message_user(
             request,
-            ngettext("%d e-mail envoyé.", "%d e-mails envoyés.", sent) % sent,
-            messages.SUCCESS if sent else messages.WARNING,
+            ngettext(
+                "%(orders)d commande anonymisée (%(clients)d client).",
+                "%(orders)d commandes anonymisées (%(clients)d client(s)).",
+                orders,
+            )
+            % {"orders": orders, "clients": len(emails_seen)},
+            messages.SUCCESS if orders else messages.WARNING,
         )
 
     @admin.action(description=_("Exporter en CSV"))
@@ -296,3 +335,20 @@ class OrderAdmin(admin.ModelAdmin):
 def _csv_safe(value: str) -> str:
     """Neutralise spreadsheet formulas a client could have typed into a field."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@admin.register(EmailFailure)
+class EmailFailureAdmin(admin.ModelAdmin):
+    """Emails that could not be sent: read-only, for an admin to act on (resend, call)."""
+
+    list_display = ["created_at", "template", "recipient", "order", "error"]
+    list_filter = ["template", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["recipient", "order__number"]
+    list_select_related = ["order"]
+    readonly_fields = ["created_at", "template", "recipient", "order", "error"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,4 +1,8 @@
-"""Client emails, French, HTML with a plain-text part; each sent after the commit."""
+"""Client emails, French, HTML with a plain-text part; each sent after the commit.
+
+A failed send is logged and recorded as an `EmailFailure` (listed in the admin); it never
+raises into the request or the transaction that asked for it.
+"""
 
 import logging
 
@@ -7,36 +11,92 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from orders.models import Order
+from orders.intake import intake_key
+from orders.models import EmailFailure, Order
+from sanctuaire import tokens
 
 logger = logging.getLogger(__name__)
 
 
-def _send(template: str, order: Order, context: dict) -> None:
+def _send(template: str, recipient: str, context: dict, *, order: Order | None = None) -> bool:
     context = {"order": order, "site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [order.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
-    logger.info("order %s: email %s sent", order.number, template)
+    try:
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient])
+        message.attach_alternative(html, "text/html")
+        message.send()
+    except Exception as error:  # any backend error: recorded for an admin, never raised
+        logger.exception("email %s (order %s) failed", template, order.number if order else "-")
+        EmailFailure.objects.create(
+            template=template,
+            recipient=recipient,
+            order=order,
+            error=f"{type(error).__name__}: {error}"[:255],
+        )
+        return False
+    logger.info("email %s sent (order %s)", template, order.number if order else "-")
+    return True
 
 
-def send_payment_received(order_id: int) -> None:
-    """Payment confirmed: thank the client and point them to the intake form."""
-    order = Order.objects.get(pk=order_id)
-    intake_url = settings.SITE_URL + reverse("orders:intake", args=[order.public_id])
-    _send("payment_received", order, {"intake_url": intake_url})
+def _order(order_id: int) -> Order | None:
+    """The order to write about, or None once its personal data has been erased."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None or order.anonymised_at is not None:
+        return None
+    return order
 
 
-def send_delivery(order_id: int) -> None:
-    """The reading is validated: tell the client it waits in the Sanctuaire."""
-    order = Order.objects.get(pk=order_id)
-    _send("delivery", order, {"sanctuaire_url": settings.SITE_URL + "/sanctuaire/"})
+def _intake_url(order: Order) -> str:
+    path = reverse("orders:intake", args=[order.public_id])
+    return f"{settings.SITE_URL}{path}?cle={intake_key(order)}"
 
 
-def send_sanctuaire_access(order_id: int) -> None:
-    """A fresh way into the Sanctuaire (admin action, and after payment)."""
-    order = Order.objects.get(pk=order_id)
-    _send("sanctuaire_access", order, {"sanctuaire_url": settings.SITE_URL + "/sanctuaire/"})
+def send_payment_received(order_id: int) -> bool:
+    """Payment confirmed: the intake form link and a way into the Sanctuaire."""
+    order = _order(order_id)
+    if order is None:
+        return False
+    context = {
+        "intake_url": _intake_url(order),
+        "login_url": tokens.login_url(order.email, reverse("sanctuaire:dashboard")),
+        "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
+    }
+    return _send("payment_received", order.email, context, order=order)
+
+
+def send_delivery(order_id: int) -> bool:
+    """The reading is validated: a link straight to it in the Sanctuaire."""
+    order = _order(order_id)
+    if order is None:
+        return False
+    next_url = reverse("sanctuaire:order", args=[order.public_id])
+    context = {
+        "login_url": tokens.login_url(order.email, next_url),
+        "sanctuaire_url": settings.SITE_URL + reverse("sanctuaire:login"),
+        "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
+    }
+    return _send("delivery", order.email, context, order=order)
+
+
+def send_sanctuaire_access(order_id: int) -> bool:
+    """A fresh way into the Sanctuaire (the admin's "resend access" action)."""
+    order = _order(order_id)
+    if order is None:
+        return False
+    context = {
+        "login_url": tokens.login_url(order.email, reverse("sanctuaire:dashboard")),
+        "sanctuaire_url": settings.SITE_URL + reverse("sanctuaire:login"),
+        "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
+    }
+    return _send("sanctuaire_access", order.email, context, order=order)
+
+
+def send_login_link(email: str, next_url: str = "") -> bool:
+    """The link a client asked for on the Sanctuaire login page."""
+    context = {
+        "login_url": tokens.login_url(email, next_url),
+        "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
+    }
+    return _send("login_link", email, context)

@@ -316,3 +316,23 @@ class OrderEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("OrderEvent is append-only")
+
+
+class EmailFailure(models.Model):
+    """An email that could not be sent; shown in the admin so someone resends it."""
+
+    template = models.CharField(_("modèle"), max_length=64)
+    recipient = models.EmailField(_("destinataire"))
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="email_failures"
+    )
+    error = models.CharField(_("erreur"), max_length=255)
+    created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("échec d’envoi d’e-mail")
+        verbose_name_plural = _("échecs d’envoi d’e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.recipient}"

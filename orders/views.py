@@ -4,15 +4,18 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from orders.access import remember_order
+from orders import intake
+from orders.access import client_owns_order, remember_order
 from orders.catalogue import OfferMismatch, OfferNotFound, resolve_offer
-from orders.forms import CheckoutForm, DemoCardForm
+from orders.forms import CheckoutForm, DemoCardForm, IntakeForm
 from orders.models import Offer, Order
 from orders.timeline import build_timeline
 from payments.checkout import ensure_intent, start_checkout
@@ -143,7 +146,54 @@ def confirmation(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def intake_form(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    order = get_object_or_404(Order, public_id=public_id)
+    order = get_object_or_404(Order, public_id=public_id, anonymised_at__isnull=True)
+    key = request.GET.get("cle")
+    if key and intake.key_opens(order, key):
+        # The link from the payment email: this browser may now open the form without it.
+        remember_order(request, order)
+        return redirect("orders:intake", public_id=order.public_id)
     if not order.is_paid:
-        return render(request, "orders/intake_closed.html", {"order": order}, status=403)
-    return render(request, "orders/intake_closed.html", {"order": order, "soon": True})
+        # Says no more than the public confirmation page: no ownership check needed here.
+        refunded = order.status == Order.Status.REFUNDED
+        return render(
+            request, "orders/intake_closed.html", {"order": order, "refunded": refunded}, status=403
+        )
+    if not client_owns_order(request, order):
+        if request.user.is_authenticated:
+            raise Http404
+        login_url = reverse("sanctuaire:login")
+        return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+    photos = list(order.photos.all())
+    if not intake.can_amend(order):
+        context = {"order": order, "photos": photos}
+        status = 409 if request.method == "POST" else 200
+        return render(request, "orders/intake_locked.html", context, status=status)
+    posted = request.method == "POST"
+    form = IntakeForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=_intake_initial(order),
+        existing_photos=photos,
+    )
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        if intake.save_intake(order, data, data["photos"], data["removed_photos"]):
+            messages.success(
+                request,
+                _(
+                    "Merci ! Vos réponses sont transmises à votre expert. Vous pouvez encore "
+                    "les modifier jusqu’à ce qu’il commence votre lecture."
+                ),
+            )
+            return redirect("orders:intake", public_id=order.public_id)
+        order.refresh_from_db()
+        context = {"order": order, "photos": photos}
+        return render(request, "orders/intake_locked.html", context, status=409)
+    context = {"order": order, "form": form, "photos": photos, "max_photos": intake.MAX_PHOTOS}
+    status = 400 if posted else 200
+    return render(request, "orders/intake_form.html", context, status=status)
+
+
+def _intake_initial(order: Order) -> dict:
+    initial = {name: getattr(order, name) for name in intake.INTAKE_FIELDS}
+    return {name: value for name, value in initial.items() if value not in ("", None)}

@@ -1,0 +1,186 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from orders import emails, services
+from orders.exceptions import TransitionRefused
+from orders.models import EmailFailure, Order
+from tests.factories import ExpertFactory, OrderFactory
+from tests.sanctuaire.helpers import html_of, link_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_payment_email_is_sent_once_with_working_links(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    order = OrderFactory(email="lea@example.com", first_name="Léa")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.mark_paid(order, source="stripe")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not services.mark_paid(order, source="stripe")  # a replayed event
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["lea@example.com"]
+    assert message.subject == f"Paiement reçu — commande {order.number}"
+    assert "Bonjour Léa," in message.body
+    html = html_of(message)
+    assert "Remplir mon formulaire" in html
+
+    # The form link opens the form in a browser that has never seen the order.
+    intake_link = link_in(message, f"/commande/{order.public_id}/formulaire/")
+    assert intake_link in html
+    response = client.get(intake_link)
+    assert response.status_code == 302
+    assert "Parlez-nous de vous" in client.get(response["Location"]).content.decode()
+
+    # The Sanctuaire link logs the client in (after a click: scanners only GET).
+    login_link = link_in(message, "/sanctuaire/connexion/")
+    assert login_link in html
+    fresh = client.__class__()
+    page = fresh.get(login_link)
+    assert page.status_code == 200
+    assert "Entrer dans mon Sanctuaire" in page.content.decode()
+    response = fresh.post(login_link)
+    assert response.status_code == 302
+    assert response["Location"] == "/sanctuaire/"
+    # First visit: no birth date yet, so the profile comes first (SPEC §9).
+    response = fresh.get("/sanctuaire/")
+    assert response["Location"] == "/sanctuaire/profil/?next=%2Fsanctuaire%2F"
+    profile = fresh.get(response["Location"]).content.decode()
+    assert 'value="Léa"' in profile  # taken from the order
+    response = fresh.post(
+        "/sanctuaire/profil/?next=%2Fsanctuaire%2F",
+        {"first_name": "Léa", "last_name": "Martin", "date_of_birth": "1990-05-17"},
+    )
+    assert response["Location"] == "/sanctuaire/"
+    dashboard = fresh.get("/sanctuaire/")
+    assert dashboard.status_code == 200
+    assert order.number in dashboard.content.decode()
+
+
+def test_no_email_when_the_transaction_rolls_back(mailoutbox, django_capture_on_commit_callbacks):
+    order = OrderFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                services.mark_paid(order, source="stripe")
+                raise RuntimeError("the handler failed after marking paid")
+        except RuntimeError:
+            pass
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+    assert mailoutbox == []
+
+
+def test_delivery_email_links_straight_to_the_reading(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    validator = ExpertFactory().user
+    order = OrderFactory(
+        paid=True,
+        email="lea@example.com",
+        date_of_birth=datetime.date(1990, 5, 17),
+        status=Order.Status.AWAITING_VALIDATION,
+        archetype="L’Étoile",
+        reading="Votre chemin s’éclaire.",
+        ritual="Allumez une bougie.",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(order, validator=validator)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.subject == "Votre lecture Oracle Lumira est prête"
+    assert "Lire ma lecture" in html_of(message)
+    login_link = link_in(message, "/sanctuaire/connexion/")
+    response = client.post(login_link)
+    assert response.status_code == 302
+    assert response["Location"] == f"/sanctuaire/commandes/{order.public_id}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Votre chemin s’éclaire." in page.content.decode()
+
+
+def test_no_delivery_email_when_approval_is_refused(mailoutbox, django_capture_on_commit_callbacks):
+    order = OrderFactory(paid=True)  # still `paid`: nothing to approve
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionRefused):
+        services.approve(order, validator=ExpertFactory().user)
+    assert mailoutbox == []
+
+
+def test_a_mail_server_failure_never_breaks_the_payment_and_is_shown_to_admins(
+    client, settings, admin_user, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.sanctuaire.helpers.BrokenBackend"
+    response = client.post(
+        "/commande/",
+        {
+            "offer": "initie",
+            "email": "lea@example.com",
+            "first_name": "Léa",
+            "last_name": "Martin",
+            "expert": "expert-lumira",
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            response["Location"],
+            {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"},
+        )
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert order.status == Order.Status.PAID
+    failure = EmailFailure.objects.get()
+    assert (failure.template, failure.recipient, failure.order) == (
+        "payment_received",
+        "lea@example.com",
+        order,
+    )
+    assert "mail server unreachable" in failure.error
+
+    client.force_login(admin_user)
+    page = client.get("/admin/orders/emailfailure/")
+    assert page.status_code == 200
+    assert "lea@example.com" in page.content.decode()
+    assert order.number in page.content.decode()
+
+
+def test_resend_access_action_sends_a_magic_link_that_logs_in(client, admin_user, mailoutbox):
+    order = OrderFactory(
+        paid=True, email="lea@example.com", date_of_birth=datetime.date(1990, 5, 17)
+    )
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/orders/order/",
+        {"action": "resend_access_email", "_selected_action": [order.pk]},
+        follow=True,
+    )
+    assert "1 e-mail envoyé" in response.content.decode()
+    assert len(mailoutbox) == 1
+    link = link_in(mailoutbox[0], "/sanctuaire/connexion/")
+    visitor = client.__class__()
+    assert visitor.post(link)["Location"] == "/sanctuaire/"
+    assert visitor.get("/sanctuaire/").status_code == 200
+
+
+def test_resend_access_action_reports_a_failure(client, admin_user, settings):
+    settings.EMAIL_BACKEND = "tests.sanctuaire.helpers.BrokenBackend"
+    order = OrderFactory(paid=True)
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/orders/order/",
+        {"action": "resend_access_email", "_selected_action": [order.pk]},
+        follow=True,
+    )
+    assert f"Échec d’envoi pour : {order.number}" in response.content.decode()
+    assert EmailFailure.objects.filter(order=order, template="sanctuaire_access").exists()
+
+
+def test_emails_about_an_anonymised_order_are_not_sent(mailoutbox):
+    order = OrderFactory(paid=True)
+    Order.objects.filter(pk=order.pk).update(anonymised_at=order.created_at)
+    assert emails.send_payment_received(order.pk) is False
+    assert emails.send_delivery(order.pk) is False
+    assert mail.outbox == []
