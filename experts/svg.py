@@ -155,3 +155,11 @@ def sanitize_svg(text: str) -> str:
     _clean_attributes(root)
     _clean_children(root)
     return ET.tostring(root, encoding="unicode")
+
+
+def sanitize_svg_or_empty(text: str) -> str:
+    """For display: the sanitised SVG, or "" when nothing safe and drawable is left."""
+    try:
+        return sanitize_svg(text)
+    except InvalidSvg:
+        return ""

@@ -27,7 +27,7 @@ from experts.files import AUDIO_CONTENT_TYPES, PDF_CONTENT_TYPE
 from experts.forms import SECTION_LEVELS, ApproveForm, ContentForm, GenerateForm, RejectForm
 from experts.models import Expert
 from experts.services import CONTENT_FIELDS, WorkRefused, save_content
-from experts.svg import InvalidSvg, sanitize_svg
+from experts.svg import sanitize_svg_or_empty
 from orders import services as order_services
 from orders.exceptions import ContentIncomplete, TransitionRefused
 from orders.models import Order, OrderPhoto
@@ -481,11 +481,8 @@ def order_pdf(request: HttpRequest, public_id: UUID) -> FileResponse:
 @require_GET
 def order_mandala(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
-    try:
-        # Sanitised on save too; again here for content that arrived another way (import).
-        svg = sanitize_svg(order.mandala_svg)
-    except InvalidSvg:
-        svg = ""
+    # Sanitised on save too; again here for content that arrived another way (import).
+    svg = sanitize_svg_or_empty(order.mandala_svg)
     if not svg:
         raise Http404
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from experts.svg import sanitize_svg_or_empty
 from orders import emails
 from orders.access import client_owns_order
 from orders.intake import can_amend
@@ -28,7 +29,6 @@ from orders.timeline import build_timeline
 from sanctuaire import services, tokens
 from sanctuaire.forms import DeletionForm, LoginForm, ProfileForm
 from sanctuaire.models import ClientProfile, DeletionRequest
-from sanctuaire.svg import sanitise_svg
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +220,7 @@ def _sections(order: Order) -> list[dict]:
             section["url"] = reverse("sanctuaire:audio", args=[order.public_id])
         elif key == "pdf" and order.pdf_file:
             section["url"] = reverse("sanctuaire:pdf", args=[order.public_id])
-        elif key == "mandala" and sanitise_svg(order.mandala_svg):
+        elif key == "mandala" and sanitize_svg_or_empty(order.mandala_svg):
             section["url"] = reverse("sanctuaire:mandala", args=[order.public_id])
         sections.append(section)
     return sections
@@ -302,7 +302,7 @@ def pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def mandala(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     order = _unlocked_order(request, public_id, "mandala")
-    markup = sanitise_svg(order.mandala_svg)
+    markup = sanitize_svg_or_empty(order.mandala_svg)
     if not markup:
         raise Http404
     response = HttpResponse(markup, content_type="image/svg+xml; charset=utf-8")
