@@ -103,8 +103,7 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default="") or BASE_DIR 
 # PRIVATE_STORAGE_OPTIONS={"bucket_name": "lumira-private", "endpoint_url": "https://…"}
 # (pip install '.[s3]'): files are only ever read through the storage API.
 PRIVATE_STORAGE_BACKEND = (
-    env.str("PRIVATE_STORAGE_BACKEND", default="")
-    or "django.core.files.storage.FileSystemStorage"
+    env.str("PRIVATE_STORAGE_BACKEND", default="") or "django.core.files.storage.FileSystemStorage"
 )
 PRIVATE_STORAGE_OPTIONS = env.json("PRIVATE_STORAGE_OPTIONS", default={}) or (
     {"location": PRIVATE_MEDIA_ROOT, "base_url": None}

@@ -11,16 +11,9 @@ from orders.intake import MAX_PHOTOS, CleanPhoto, PhotoRefused, clean_photo
 from orders.models import Order
 
 
-class CheckoutForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Adresse e-mail"),
-        max_length=254,
-        error_messages={
-            "required": _("Indiquez votre adresse e-mail."),
-            "invalid": _("Cette adresse e-mail n’est pas valide."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+class ClientNameForm(forms.Form):
+    """First and last name, as the tunnel and the Sanctuaire profile both ask them."""
+
     first_name = forms.CharField(
         label=_("Prénom"),
         max_length=80,
@@ -32,6 +25,20 @@ class CheckoutForm(forms.Form):
         max_length=80,
         error_messages={"required": _("Indiquez votre nom.")},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+
+class CheckoutForm(ClientNameForm):
+    field_order = ["email", "first_name", "last_name", "expert"]
+
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        error_messages={
+            "required": _("Indiquez votre adresse e-mail."),
+            "invalid": _("Cette adresse e-mail n’est pas valide."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     expert = forms.ModelChoiceField(
         label=_("Votre expert"),

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from orders.forms import ClientNameForm
+
 
 class LoginForm(forms.Form):
     email = forms.EmailField(
@@ -22,19 +24,7 @@ class LoginForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class ProfileForm(forms.Form):
-    first_name = forms.CharField(
-        label=_("Prénom"),
-        max_length=80,
-        error_messages={"required": _("Indiquez votre prénom.")},
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Nom"),
-        max_length=80,
-        error_messages={"required": _("Indiquez votre nom.")},
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+class ProfileForm(ClientNameForm):
     date_of_birth = forms.DateField(
         label=_("Date de naissance"),
         error_messages={
