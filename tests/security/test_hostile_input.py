@@ -441,6 +441,47 @@ def test_pages_answer_any_query_string_without_a_500_or_a_change(path, data, ext
     assert snapshot() == before
 
 
+# NUL in a string is what PostgreSQL refuses (a DataError, so a 500 if a query gets it): every
+# field meets it here for sure, not only when hypothesis happens to draw it.
+VALID_INTENT_BODY = {"offer": "mystique", "customerEmail": "lea@example.com", "expertId": ""}
+
+
+@pytest.mark.parametrize("key", [*VALID_INTENT_BODY, "customerName", "level", "service"])
+def test_nul_in_any_create_intent_field_is_a_json_error(key, house_expert):
+    before = snapshot()
+    response = Client().post(
+        "/api/payments/create-payment-intent",
+        {**VALID_INTENT_BODY, key: "mystique\x00"},
+        content_type="application/json",
+    )
+    assert_json_error(response)
+    assert snapshot() == before
+
+
+def test_nul_in_the_payment_intent_id_is_a_json_error(pending_order):
+    before = snapshot()
+    response = Client().post(
+        "/api/payments/confirm-payment",
+        {"paymentIntentId": "pi_hostile_pending\x00"},
+        content_type="application/json",
+    )
+    assert_json_error(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"offer": "mystique\x00"}, {"service": "premium\x00"}, {"level": "2\x00"}],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_nul_in_the_tunnel_offer_is_a_4xx(method, query, house_expert):
+    before = snapshot()
+    data = {**query, "email": "lea@example.com", "first_name": "Léa", "last_name": "Martin"}
+    response = getattr(Client(), method)("/commande/", data)
+    assert response.status_code in {400, 404}
+    assert snapshot() == before
+
+
 # --- CSRF: what the pages' JSON calls and forms rely on (SPEC §6.2) ---------------------------
 
 POSTED_PATHS = [endpoint.path for endpoint in JSON_ENDPOINTS] + ["/commande/"]
