@@ -74,6 +74,8 @@ def optional_str(data: dict, key: str, *, max_length: int = 255) -> str:
     if not isinstance(value, str):
         raise BadRequest(f"Le champ « {key} » doit être une chaîne.", ErrorCode.INVALID_PARAMETER)
     value = value.strip()
+    if "\x00" in value:  # PostgreSQL refuses NUL in text: a query with it would be a 500
+        raise BadRequest(f"Le champ « {key} » est invalide.", ErrorCode.INVALID_PARAMETER)
     if len(value) > max_length:
         raise BadRequest(f"Le champ « {key} » est trop long.", ErrorCode.INVALID_PARAMETER)
     return value
