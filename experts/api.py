@@ -8,7 +8,15 @@ from django.views.decorators.csrf import csrf_exempt
 
 from experts import generation
 from experts.svg import InvalidSvg, sanitize_svg
-from lumira.jsonapi import BadRequest, ErrorCode, json_error, optional_str, read_body, read_json
+from lumira.jsonapi import (
+    BadRequest,
+    ErrorCode,
+    json_error,
+    json_methods,
+    optional_str,
+    read_body,
+    read_json,
+)
 from orders.exceptions import ContentIncomplete, TransitionRefused
 from orders.models import Order
 
@@ -36,9 +44,8 @@ def _read_content(data: dict) -> dict[str, str]:
 
 
 @csrf_exempt
+@json_methods("POST")
 def callback(request: HttpRequest, public_id: UUID) -> JsonResponse:
-    if request.method != "POST":
-        return json_error("Méthode non autorisée.", ErrorCode.METHOD_NOT_ALLOWED, 405)
     try:
         body = read_body(request)
         # The signature is checked before anything else, even whether the order exists.

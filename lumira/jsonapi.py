@@ -1,10 +1,13 @@
 """What every JSON endpoint shares: one error shape and one way to read a body (SPEC §6.2)."""
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
+from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import csrf
 
 
 class ErrorCode(StrEnum):
@@ -23,6 +26,7 @@ class ErrorCode(StrEnum):
     INVALID_EVENT = "INVALID_EVENT"
     INVALID_STATE = "INVALID_STATE"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    CSRF_FAILED = "CSRF_FAILED"
 
 
 class BadRequest(Exception):
@@ -86,3 +90,29 @@ def required_str(data: dict, key: str, *, max_length: int = 255) -> str:
     if not value:
         raise BadRequest(f"Le champ « {key} » est obligatoire.", ErrorCode.MISSING_PARAMETER)
     return value
+
+
+def json_methods(*methods: str) -> Callable:
+    """Like require_http_methods, but the refusal is a JSON error too (SPEC §6.2)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in methods:
+                response = json_error("Méthode non autorisée.", ErrorCode.METHOD_NOT_ALLOWED, 405)
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF refusals: JSON under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return json_error(
+            "Jeton CSRF absent ou invalide : rechargez la page.", ErrorCode.CSRF_FAILED, 403
+        )
+    return csrf.csrf_failure(request, reason=reason)

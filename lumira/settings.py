@@ -154,6 +154,7 @@ MONGODB_URI = env.str("MONGODB_URI", default="")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "lumira.jsonapi.csrf_failure"  # JSON endpoints answer JSON, even here
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -1,6 +1,10 @@
 """Finding the offer a request asks for (SPEC §4): by slug, level, service or a consistent pair."""
 
+import re
+
 from orders.models import Offer
+
+IDENTIFIER = re.compile(r"[a-z0-9_-]{1,50}")
 
 
 class OfferNotFound(Exception):
@@ -14,25 +18,27 @@ class OfferMismatch(Exception):
 def resolve_offer(*, slug: object = None, level: object = None, service: object = None) -> Offer:
     """The active offer all given criteria agree on. Raises OfferNotFound or OfferMismatch."""
     criteria: dict[str, object] = {}
-    if slug not in (None, ""):
-        criteria["slug"] = str(slug).strip().lower()
+    for key, value in (("slug", slug), ("service", service)):
+        if value not in (None, ""):
+            text = str(value).strip().lower()
+            # Identifiers only: anything else (a NUL byte PostgreSQL refuses…) matches nothing.
+            if not IDENTIFIER.fullmatch(text):
+                raise OfferNotFound
+            criteria[key] = text
     if level not in (None, ""):
-        try:
-            criteria["level"] = int(str(level).strip())
-        except ValueError:
-            raise OfferNotFound from None
-        if isinstance(level, bool) or not 1 <= criteria["level"] <= 32767:
+        if isinstance(level, bool) or not str(level).strip().isdigit():
             raise OfferNotFound
-    if service not in (None, ""):
-        criteria["service"] = str(service).strip().lower()
+        criteria["level"] = int(str(level).strip())
     if not criteria:
         raise OfferNotFound
-    offers = {
-        key: Offer.objects.filter(is_active=True, **{key: value}).first()
+    # Four rows: one query, matched here, beats a query per criterion.
+    active = list(Offer.objects.filter(is_active=True))
+    matches = {
+        next((offer for offer in active if getattr(offer, key) == value), None)
         for key, value in criteria.items()
     }
-    if any(offer is None for offer in offers.values()):
+    if None in matches:
         raise OfferNotFound
-    if len({offer.pk for offer in offers.values()}) > 1:
+    if len(matches) > 1:
         raise OfferMismatch
-    return next(iter(offers.values()))
+    return matches.pop()

@@ -6,10 +6,17 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET, require_POST
 
 from experts.models import Expert
-from lumira.jsonapi import BadRequest, ErrorCode, json_error, optional_str, read_json, required_str
+from lumira.jsonapi import (
+    BadRequest,
+    ErrorCode,
+    json_error,
+    json_methods,
+    optional_str,
+    read_json,
+    required_str,
+)
 from orders.access import client_owns_order, remember_order
 from orders.catalogue import OfferMismatch, OfferNotFound, resolve_offer
 from orders.models import Order
@@ -38,7 +45,7 @@ def _find_expert(expert_id: str) -> Expert | None:
         return experts.filter(slug=expert_id).first()
 
 
-@require_POST
+@json_methods("POST")
 def create_payment_intent(request: HttpRequest) -> JsonResponse:
     try:
         data = read_json(request)
@@ -110,7 +117,7 @@ def create_payment_intent(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_POST
+@json_methods("POST")
 def confirm_payment(request: HttpRequest) -> JsonResponse:
     """Re-read the PaymentIntent from the gateway and apply it (the webhook may be late)."""
     try:
@@ -147,7 +154,7 @@ def confirm_payment(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@json_methods("GET")
 def order_detail(request: HttpRequest, public_id: str) -> JsonResponse:
     try:
         order = (

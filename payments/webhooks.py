@@ -13,9 +13,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
-from lumira.jsonapi import BadRequest, ErrorCode, json_error, read_body
+from lumira.jsonapi import BadRequest, ErrorCode, json_error, json_methods, read_body
 from orders import services
 from orders.models import Order
 from payments.gateways.base import Intent
@@ -52,6 +51,9 @@ def verify(payload: bytes, signature: str | None, secret: str) -> dict:
         text = payload.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidEvent("Body is not UTF-8") from None
+    if not signature.isascii():
+        # The library compares with hmac.compare_digest, which raises on non-ASCII text.
+        raise InvalidEvent("Invalid signature", ErrorCode.INVALID_SIGNATURE)
     try:
         stripe.WebhookSignature.verify_header(
             text, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE
@@ -165,7 +167,7 @@ def receive(payload: bytes, signature: str | None, secret: str, *, source: str =
 
 
 @csrf_exempt
-@require_POST
+@json_methods("POST")
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
     try:
         payload = read_body(request)

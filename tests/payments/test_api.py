@@ -175,7 +175,9 @@ def test_a_body_over_one_megabyte_is_refused(client, url):
 
 @pytest.mark.parametrize("url", [CREATE, CONFIRM])
 def test_get_is_refused(client, url):
-    assert client.get(url).status_code == 405
+    response = client.get(url)
+    assert response.status_code == 405
+    assert response.json()["code"] == "METHOD_NOT_ALLOWED"
 
 
 def test_stripe_config_error_when_payments_are_not_configured(client, settings):
@@ -327,3 +329,50 @@ def test_healthz_is_503_when_the_database_is_unreachable(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", CREATE),
+        ("put", CONFIRM),
+        ("post", "/api/payments/order/x"),
+        ("get", "/api/payments/webhook"),
+    ],
+)
+def test_a_wrong_method_is_a_json_405(client, method, url):
+    response = getattr(client, method)(url)
+    assert response.status_code == 405
+    assert response.json()["code"] == "METHOD_NOT_ALLOWED"
+
+
+def test_a_missing_csrf_token_is_a_json_403():
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = post_json(strict, CREATE, {"customerEmail": "a@example.com", "level": 1})
+    assert response.status_code == 403
+    assert response.json()["code"] == "CSRF_FAILED"
+    assert not Order.objects.exists()
+
+
+def test_a_missing_csrf_token_on_a_page_is_still_the_html_refusal():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/commande/", {"offer": "initie"})
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("field", ["offer", "service"])
+def test_a_nul_byte_in_the_offer_is_offer_not_found(client, field):
+    response = post_json(client, CREATE, {"customerEmail": "a@example.com", field: "premium\x00"})
+    assert response.status_code == 404
+    assert response.json()["code"] == "OFFER_NOT_FOUND"
+
+
+def test_resolving_an_offer_is_one_query(client, django_assert_num_queries):
+    from orders.catalogue import resolve_offer
+
+    with django_assert_num_queries(1):
+        assert resolve_offer(level="3", service="premium", slug="profond").slug == "profond"
