@@ -353,17 +353,13 @@ class OrderImport(CollectionImport):
     def _check_unique(self, item: Mapped) -> None:
         """orderNumber and paymentIntentId are unique here: the first document keeps them."""
         number, intent = item.fields.get("number"), item.fields["payment_intent_id"]
-        if number in self.claimed_numbers:
-            raise Rejected(f"orderNumber {number} déjà porté par {self.claimed_numbers[number]}")
-        if number in self.number_owners and self.number_owners[number] != item.key:
-            raise Rejected(f"orderNumber {number} déjà utilisé par une autre commande")
-        if intent in self.claimed_intents:
-            raise Rejected(
-                f"paymentIntentId {intent} déjà porté par {self.claimed_intents[intent]}"
-            )
-        owner = self.intent_owners.get(intent)
-        if owner is not None and owner.legacy_id != item.key:
-            raise Rejected(f"paymentIntentId {intent} déjà utilisé par la commande {owner.number}")
+        owner = self.claimed_numbers.get(number) or self.number_owners.get(number, item.key)
+        if number and owner != item.key:
+            raise Rejected(f"orderNumber {number} déjà utilisé {_by(owner)}")
+        order = self.intent_owners.get(intent)
+        owner = self.claimed_intents.get(intent) or (order.legacy_id if order else item.key)
+        if intent and owner != item.key:
+            raise Rejected(f"paymentIntentId {intent} déjà utilisé {_by(owner)}")
         if number:
             self.claimed_numbers[number] = item.key
         if intent:
@@ -395,6 +391,10 @@ class OrderImport(CollectionImport):
         for order in orders:
             order.updated_at = now
         Order.objects.bulk_update(orders, names)
+
+
+def _by(legacy_id: str | None) -> str:
+    return f"par le document {legacy_id}" if legacy_id else "par une commande de ce site"
 
 
 class ProductOrderImport(OrderImport):

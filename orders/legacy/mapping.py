@@ -110,7 +110,8 @@ def text(document: dict, path: str, max_length: int | None = None, *, required=F
         value = ""
     if not isinstance(value, str):
         raise Rejected(f"{path} n’est pas un texte : {value!r}"[:200])
-    value = value.strip()
+    # NUL carries no text, and PostgreSQL cannot store it.
+    value = value.replace("\x00", "").strip()
     if required and not value:
         raise Rejected(f"{path} manquant")
     if max_length is not None and len(value) > max_length:
@@ -445,7 +446,7 @@ def map_expert(document: dict) -> Mapped:
         "legacy_id": key,
         "name": text(document, "name", 120, required=True),
         "email": email(document, "email"),
-        "specialties": [s.strip() for s in specialties if s.strip()],
+        "specialties": [s for s in (s.replace("\x00", "").strip() for s in specialties) if s],
         "rating": rating,
         "is_active": is_active,
         "last_login_at": instant(document, "lastLogin"),
