@@ -430,6 +430,11 @@ class ProductOrderImport(OrderImport):
             )
         if owner is not None and owner.legacy_id != item.key:
             return MERGED, f"même paiement que la commande {owner.number} : fusionnée avec elle"
+        if intent in self.claimed_intents:
+            # Two productorders of one payment, in the same batch: the first makes the order.
+            return MERGED, (
+                f"même paiement que le document {self.claimed_intents[intent]} : fusionnée avec lui"
+            )
         outcome = super().decide(item)
         if outcome[0] == CREATED:
             item.fields["number"] = self._free_number(item)

@@ -44,6 +44,14 @@ MONEY_STATUSES = {
     Status.COMPLETED,
     Status.REFUNDED,
 }
+INTAKE_ANSWERS = (
+    "date_of_birth",
+    "birth_time",
+    "birth_place",
+    "question",
+    "life_question",
+    "specific_context",
+)
 _HEX_ID = re.compile(r"^[0-9a-f]{24}$")
 _CURRENCY = re.compile(r"^[a-z]{3}$")
 
@@ -351,6 +359,10 @@ def map_order(document: dict, context: Context) -> Mapped:
         "delivered_at": delivered_at,
         "created_at": created_at,
     }
+    # The old system kept the answers but not when they came: the payment (or creation) instant
+    # stands for it, so that the answers show as given and the timeline step as done.
+    answered = any(fields[name] for name in INTAKE_ANSWERS)
+    fields["intake_submitted_at"] = (paid_at or created_at) if answered else None
     return Mapped(key, fields, status, _history_note(document, key, status_note))
 
 

@@ -6,6 +6,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from bson import ObjectId
 from django.contrib.auth.models import User
 from django.db import connection
 
@@ -187,6 +188,8 @@ def test_a_delivered_client_order_is_ready_for_the_sanctuaire(dump_dir, legacy_d
     assert order.birth_place == "Lyon, France"
     assert order.life_question == "Où trouver ma joie ?"
     assert (order.first_name, order.last_name) == ("Camille", "Durand")
+    # The old system kept no submission time for the answers: the payment stands for it.
+    assert order.intake_submitted_at == order.paid_at
     # One history row, from nothing to its status, saying where it came from.
     (event,) = order.events.all()
     assert (event.from_status, event.to_status, event.source) == ("", S.COMPLETED, "import")
@@ -410,3 +413,43 @@ def test_a_replayed_legacy_stripe_event_is_a_duplicate_for_our_webhook(dump_dir,
     fresh = post("evt_1QlegacyNotApplied")
     assert fresh.status_code == 200
     assert fresh.json() == {"received": True}
+
+
+def test_an_order_without_answers_has_no_intake_yet(tmp_path):
+    document = legacy_order(
+        orderNumber="LU250111-000092",
+        formData={"firstName": "Ana", "email": "ana@example.com"},
+        clientInputs=None,
+    )
+    write_dump(tmp_path / "dump", {"orders": [document]})
+
+    run(tmp_path / "dump")
+
+    assert Order.objects.get().intake_submitted_at is None
+
+
+def test_two_productorders_of_one_payment_make_one_order_on_every_run(tmp_path):
+    def product(created):
+        return {
+            "_id": ObjectId(),
+            "productId": "initie",
+            "customerEmail": "ines@example.com",
+            "amount": 2900,
+            "status": "completed",
+            "paymentIntentId": "pi_3QtwiceII",
+            "createdAt": created,
+        }
+
+    first, second = product(at(2024, 6, 1, 10)), product(at(2024, 6, 1, 10, 1))
+    write_dump(tmp_path / "dump", {"productorders": [first, second]})
+
+    reports = [run(tmp_path / "dump"), run(tmp_path / "dump")]
+
+    order = Order.objects.get()
+    assert order.legacy_id == str(first["_id"])
+    assert order.status == S.PAID
+    for report in reports:
+        assert report["productorders"].merged == 1
+        assert report["productorders"].problems[0].id == str(second["_id"])
+    assert reports[0]["productorders"].created == 1
+    assert reports[1]["productorders"].unchanged == 1

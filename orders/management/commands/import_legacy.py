@@ -64,11 +64,14 @@ class Command(BaseCommand):
             if client is not None:
                 client.close()
 
-        path = options["report"] or Path(f"legacy-import-{timezone.now():%Y%m%d-%H%M%S}.json")
-        path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         if report.dry_run:
             self.stdout.write(self.style.WARNING("Essai (--dry-run) : rien n’a été écrit."))
         self.stdout.write(f"Source : {report.source}")
         for line in report.lines():
             self.stdout.write(line)
+        path = options["report"] or Path(f"legacy-import-{timezone.now():%Y%m%d-%H%M%S}.json")
+        try:
+            path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        except OSError as error:
+            raise CommandError(f"Rapport non écrit ({path}) : {error}") from None
         self.stdout.write(f"Rapport : {path.resolve()}")
