@@ -251,20 +251,34 @@ def approve(order: Order, *, validator, notes: str = "") -> None:
 # --- Legacy import (SPEC §10) -----------------------------------------------------------------
 
 
-def import_orders(entries: list[tuple[dict[str, object], str, str]]) -> list[Order]:
+def import_orders(entries: list[tuple[dict[str, object], str, str]]) -> None:
     """Create orders brought over from the old system, each (fields, status, note) at its status.
 
     The one status set outside `_move`: an imported order starts where the legacy one stood,
-    and its history says so with a single "import" row.
+    and its history says so with a single "import" row. Every entry carries its `legacy_id`.
     """
-    for _fields, status, _note in entries:
-        if status not in Status.values:
-            raise ValueError(f"unknown status {status!r}")
-    orders = [Order(**fields, status=status) for fields, status, _note in entries]
+    from orders.legacy.bulk import insert_rows
+
+    for fields, status, _note in entries:
+        if status not in Status.values or not fields.get("legacy_id"):
+            raise ValueError(f"not an importable order: {status!r}, {fields.get('legacy_id')!r}")
     with transaction.atomic():
-        Order.objects.bulk_create(orders)
-        OrderEvent.objects.bulk_create(
-            OrderEvent(order=order, to_status=order.status, source="import", note=note)
-            for order, (_fields, _status, note) in zip(orders, entries, strict=True)
+        insert_rows(Order, [{**fields, "status": status} for fields, status, _note in entries])
+        ids = dict(
+            Order.objects.filter(
+                legacy_id__in=[fields["legacy_id"] for fields, _status, _note in entries]
+            ).values_list("legacy_id", "pk")
         )
-    return orders
+        insert_rows(
+            OrderEvent,
+            [
+                {
+                    "order_id": ids[fields["legacy_id"]],
+                    "from_status": "",
+                    "to_status": status,
+                    "source": "import",
+                    "note": note,
+                }
+                for fields, status, note in entries
+            ],
+        )

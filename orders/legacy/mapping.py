@@ -5,6 +5,7 @@ touches the database: the importer passes in what it already loaded (offers, exp
 so a document is validated in full before anything is written.
 """
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bson import ObjectId
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Model, TextChoices
+from django.db.models import Model
 
 from orders.models import _NUMBER_ALPHABET, Offer, Order
 from orders.services import REQUIRED_CONTENT
@@ -44,6 +45,8 @@ MONEY_STATUSES = {
     Status.COMPLETED,
     Status.REFUNDED,
 }
+AUDIO_VOICES = frozenset(Order.AudioVoice.values)
+DELIVERY_FORMATS = frozenset(Order.DeliveryFormat.values)
 INTAKE_ANSWERS = (
     "date_of_birth",
     "birth_time",
@@ -98,16 +101,20 @@ def legacy_key(document: dict) -> str:
     raise Rejected(f"_id absent ou qui n’est pas un ObjectId : {value!r}"[:200])
 
 
+@functools.cache
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 def _lookup(document: dict, path: str) -> object:
     """`formData.preferences.audioVoice` → the value, None when any step is missing."""
     value: object = document
-    walked = []
-    for part in path.split("."):
+    parts = _parts(path)
+    for index, part in enumerate(parts):
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise Rejected(f"{'.'.join(walked)} n’est pas un objet")
-        walked.append(part)
+            raise Rejected(f"{'.'.join(parts[:index])} n’est pas un objet")
         value = value.get(part)
     return value
 
@@ -118,8 +125,9 @@ def text(document: dict, path: str, max_length: int | None = None, *, required=F
         value = ""
     if not isinstance(value, str):
         raise Rejected(f"{path} n’est pas un texte : {value!r}"[:200])
-    # NUL carries no text, and PostgreSQL cannot store it.
-    value = value.replace("\x00", "").strip()
+    if "\x00" in value:
+        value = value.replace("\x00", "")  # NUL carries no text, and PostgreSQL refuses it
+    value = value.strip()
     if required and not value:
         raise Rejected(f"{path} manquant")
     if max_length is not None and len(value) > max_length:
@@ -230,11 +238,11 @@ def created(document: dict, key: str) -> datetime:
     return instant(document, "createdAt") or ObjectId(key).generation_time
 
 
-def choice(document: dict, path: str, allowed: type[TextChoices], default: str) -> str:
+def choice(document: dict, path: str, allowed: frozenset[str], default: str) -> str:
     value = text(document, path).lower()
     if not value:
         return default
-    if value not in allowed.values:
+    if value not in allowed:
         raise Rejected(f"{path} inconnu : {value!r}"[:200])
     return value
 
@@ -331,13 +339,13 @@ def map_order(document: dict, context: Context) -> Mapped:
         "audio_voice": choice(
             document,
             "formData.preferences.audioVoice",
-            Order.AudioVoice,
+            AUDIO_VOICES,
             Order.AudioVoice.FEMININE,
         ),
         "delivery_format": choice(
             document,
             "formData.preferences.deliveryFormat",
-            Order.DeliveryFormat,
+            DELIVERY_FORMATS,
             Order.DeliveryFormat.EMAIL,
         ),
         "payment_intent_id": payment_intent_id or None,

@@ -39,6 +39,7 @@ class CollectionReport:
     merged: int = 0
     skipped: int = 0
     rejected: int = 0
+    seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, outcome: str, count: int = 1) -> None:
@@ -76,8 +77,10 @@ class ImportReport:
     def lines(self) -> list[str]:
         """The table the command prints."""
         width = max(len(label) for label in LABELS.values())
-        header = "collection".ljust(16) + "".join(
-            LABELS[outcome].rjust(width + 2) for outcome in OUTCOMES
+        header = (
+            "collection".ljust(16)
+            + "".join(LABELS[outcome].rjust(width + 2) for outcome in OUTCOMES)
+            + "durée".rjust(9)
         )
         rows = [header]
         for name, part in self.collections.items():
@@ -87,5 +90,6 @@ class ImportReport:
             rows.append(
                 name.ljust(16)
                 + "".join(str(getattr(part, outcome)).rjust(width + 2) for outcome in OUTCOMES)
+                + f"{part.seconds:8.1f}s"
             )
         return rows

@@ -18,9 +18,8 @@ def test_import_legacy_prints_the_table_and_writes_the_report(dump_dir, legacy_d
     output = out.getvalue()
     assert "créés" in output
     assert "rejetés" in output
-    assert [line.split() for line in output.splitlines() if line.startswith("orders ")] == [
-        ["orders", "9", "0", "0", "0", "0", "9"]
-    ]
+    (orders_line,) = [line.split() for line in output.splitlines() if line.startswith("orders ")]
+    assert orders_line[:7] == ["orders", "9", "0", "0", "0", "0", "9"]
     assert f"Rapport : {report_path}" in output
     report = json.loads(report_path.read_text())
     assert report["dry_run"] is False

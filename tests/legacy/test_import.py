@@ -105,6 +105,10 @@ def test_the_dump_lands_as_the_expected_rows_and_report(dump_dir, legacy_data):
         "product_alone": S.PAID,
     }
     assert Order.objects.count() == 10
+    # Rows written in bulk still get their per-row defaults.
+    assert len(set(Order.objects.values_list("public_id", flat=True))) == 10
+    assert not Order.objects.filter(updated_at__isnull=True).exists()
+    assert set(Order.objects.values_list("payment_flag", "expert_instructions")) == {("", "")}
 
 
 def test_malformed_documents_are_rejected_with_their_reason(dump_dir, legacy_data):
