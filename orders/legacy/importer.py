@@ -47,7 +47,8 @@ logger = logging.getLogger(__name__)
 
 # Dependencies first: orders point at experts and users; productorders merge into orders.
 COLLECTIONS = ("experts", "users", "orders", "productorders", "processedevents")
-BATCH_SIZE = 500
+# Documents per transaction: fewer commits, and still a small loss if one batch fails.
+BATCH_SIZE = 1000
 
 
 def import_legacy(
@@ -453,7 +454,10 @@ class ProductOrderImport(OrderImport):
     def _free_number(self, item: Mapped) -> str:
         attempt = 0
         number = self._number(item, attempt)
-        while number in self.numbers_in_use or Order.objects.filter(number=number).exists():
+        # The first candidates were loaded with the batch; a rare second draw is checked alone.
+        while number in self.numbers_in_use or (
+            attempt and Order.objects.filter(number=number).exists()
+        ):
             attempt += 1
             number = self._number(item, attempt)
         self.numbers_in_use.add(number)

@@ -108,14 +108,14 @@ def _parts(path: str) -> tuple[str, ...]:
 
 def _lookup(document: dict, path: str) -> object:
     """`formData.preferences.audioVoice` → the value, None when any step is missing."""
-    value: object = document
     parts = _parts(path)
-    for index, part in enumerate(parts):
+    value = document.get(parts[0])
+    for index in range(1, len(parts)):
         if value is None:
             return None
         if not isinstance(value, dict):
             raise Rejected(f"{'.'.join(parts[:index])} n’est pas un objet")
-        value = value.get(part)
+        value = value.get(parts[index])
     return value
 
 
