@@ -1,12 +1,11 @@
-"""Insert many rows in one `executemany`: the legacy import's fast path (SPEC §10).
+"""Insert many rows with one prepared INSERT and `executemany`: the legacy import's fast path.
 
-`bulk_create` spends most of its time compiling a multi-row INSERT value by value (about 1 ms
-per 60-column order on this machine); one prepared INSERT run with `executemany` does the same
-work in less than half the time, which is what brings 50,000 orders under a minute. Values
-still go through each field's `get_db_prep_save`, and defaults through `get_default`, so the
-rows are what `bulk_create` would have written, on SQLite and PostgreSQL alike. No signals, no
-`save()`: only for plain data rows whose model has no save() logic of its own.
-"""
+`bulk_create` compiles its multi-row INSERT value by value: with it, the 50,000-order benchmark
+(benchmarks/import_legacy.py) took 110 s here; with this, 48 s (30 s of CPU) on the same busy
+machine. Values still go through each field's `get_db_prep_save` and defaults through
+`get_default`, so the rows are what `bulk_create` would have written, on SQLite and PostgreSQL
+alike (a multi-row VALUES was slower than `executemany` on both). No signals and no `save()`:
+only for plain data rows whose model has no save() logic of its own."""
 
 from collections.abc import Callable
 
