@@ -5,13 +5,15 @@
 Writes a realistic dump with pymongo's `bson` encoder into a temporary directory (orders gzipped,
 as `mongodump --gzip` writes them, plus experts, users, productorders and processedevents),
 migrates a throwaway SQLite database (or the DATABASE_URL given: use an empty one, it is
-written to), then times the import, the idempotent re-run and a dry run. Prints figures only.
+written to), then times the import, the idempotent re-run and a dry run. Prints figures only;
+the temporary directory is removed at the end.
 """
 
 import argparse
 import gzip
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -174,6 +176,13 @@ def main() -> None:
     arguments = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="lumira-bench-import-"))
+    try:
+        run(arguments, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(arguments: argparse.Namespace, workdir: Path) -> None:
     os.environ["DATABASE_URL"] = arguments.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789abcdefghijklmnop")
     os.environ["DEBUG"] = "0"
@@ -201,7 +210,7 @@ def main() -> None:
     sizes = build_dump(workdir / "dump", arguments.orders, random.Random(arguments.seed))
     seeded = time.perf_counter() - started
     dump_bytes = sum(path.stat().st_size for path in (workdir / "dump").rglob("*.bson*"))
-    print(f"dump: {sizes} in {seeded:.1f}s, {dump_bytes / 1e6:.1f} MB at {workdir / 'dump'}")
+    print(f"dump: {sizes} in {seeded:.1f}s, {dump_bytes / 1e6:.1f} MB")
 
     reader = DumpReader(workdir / "dump")
     for label, options in (("import", {}), ("re-run", {}), ("dry run", {"dry_run": True})):
