@@ -246,3 +246,39 @@ def approve(order: Order, *, validator, notes: str = "") -> None:
             delivered_at=now,
         )
         transaction.on_commit(partial(emails.send_delivery, order.pk), robust=True)
+
+
+# --- Legacy import (SPEC §10) -----------------------------------------------------------------
+
+
+def import_orders(entries: list[tuple[dict[str, object], str, str]]) -> None:
+    """Create orders brought over from the old system, each (fields, status, note) at its status.
+
+    The one status set outside `_move`: an imported order starts where the legacy one stood,
+    and its history says so with a single "import" row. Every entry carries its `legacy_id`.
+    """
+    from orders.legacy.bulk import insert_rows
+
+    for fields, status, _note in entries:
+        if status not in Status.values or not fields.get("legacy_id"):
+            raise ValueError(f"not an importable order: {status!r}, {fields.get('legacy_id')!r}")
+    with transaction.atomic():
+        insert_rows(Order, [{**fields, "status": status} for fields, status, _note in entries])
+        ids = dict(
+            Order.objects.filter(
+                legacy_id__in=[fields["legacy_id"] for fields, _status, _note in entries]
+            ).values_list("legacy_id", "pk")
+        )
+        insert_rows(
+            OrderEvent,
+            [
+                {
+                    "order_id": ids[fields["legacy_id"]],
+                    "from_status": "",
+                    "to_status": status,
+                    "source": "import",
+                    "note": note,
+                }
+                for fields, status, note in entries
+            ],
+        )
