@@ -457,3 +457,26 @@ def test_two_productorders_of_one_payment_make_one_order_on_every_run(tmp_path):
         assert report["productorders"].problems[0].id == str(second["_id"])
     assert reports[0]["productorders"].created == 1
     assert reports[1]["productorders"].unchanged == 1
+
+
+def test_an_imported_client_logs_in_to_the_sanctuaire_and_reads_the_reading(
+    dump_dir, legacy_data, client, mailoutbox
+):
+    from tests.sanctuaire.helpers import link_in
+
+    run(dump_dir)
+    order = Order.objects.get(legacy_id=legacy_data.key("delivered"))
+    client.post("/sanctuaire/connexion/", {"email": "Camille.Durand@example.com"})
+    link = link_in(mailoutbox[-1], "/sanctuaire/connexion/")
+    assert client.post(link).status_code == 302
+    dashboard = client.get("/sanctuaire/", follow=True)
+    if dashboard.redirect_chain and "profil" in dashboard.redirect_chain[-1][0]:
+        # Name and date of birth came with the import: the profile form is pre-filled.
+        client.post(
+            "/sanctuaire/profil/",
+            {"first_name": "Camille", "last_name": "Durand", "date_of_birth": "1990-05-12"},
+        )
+    page = client.get(f"/sanctuaire/commandes/{order.public_id}/").content.decode()
+    assert "L’Alchimiste" in page
+    assert "Allumez une bougie blanche à la nouvelle lune." in page
+    assert "Un blocage ancien autour de la confiance." in page
