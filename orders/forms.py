@@ -40,19 +40,22 @@ class CheckoutForm(ClientNameForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    expert = forms.ModelChoiceField(
+    expert = forms.ChoiceField(
         label=_("Votre expert"),
-        queryset=Expert.objects.filter(is_active=True),
-        to_field_name="slug",
-        empty_label=None,
         error_messages={"invalid_choice": _("Choisissez un expert de la liste.")},
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        house = Expert.house()
+        # One query for the choices, the default and the cleaning (the house expert sorts first).
+        self.experts = {expert.slug: expert for expert in Expert.objects.filter(is_active=True)}
+        self.fields["expert"].choices = [(slug, e.name) for slug, e in self.experts.items()]
+        house = next((e for e in self.experts.values() if e.is_house), None)
         if house and not self.is_bound:
             self.initial.setdefault("expert", house.slug)
+
+    def clean_expert(self) -> Expert:
+        return self.experts[self.cleaned_data["expert"]]
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

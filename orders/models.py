@@ -226,6 +226,16 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    # What the tunnel's pages and the payment code read: loading the whole row (with every
+    # content field) costs more than the rest of such a request.
+    SUMMARY_FIELDS = (
+        "id", "public_id", "number", "status", "offer_name", "level", "level_name", "service",
+        "price_cents", "currency", "duration_minutes", "email", "first_name", "last_name",
+        "user_id", "expert_id", "payment_intent_id", "payment_status", "paid_at",
+        "failure_code", "failure_message", "refunded_at", "intake_submitted_at", "assigned_at",
+        "validated_at", "delivered_at", "revision_count", "created_at",
+    )  # fmt: skip
+
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
 

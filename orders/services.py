@@ -59,6 +59,11 @@ def _move(
     order.refresh_from_db()
 
 
+def _locked(order: Order) -> Order:
+    """The order's row, locked until the transaction ends (PostgreSQL; SQLite serialises)."""
+    return Order.objects.select_for_update().only(*Order.SUMMARY_FIELDS).get(pk=order.pk)
+
+
 # --- Checkout ---------------------------------------------------------------------------------
 
 
@@ -117,7 +122,7 @@ def attach_payment_intent(order: Order, payment_intent_id: str, payment_status: 
 def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -> bool:
     """pending|failed → paid. False when the order was already paid (or further along)."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = _locked(order)
         if order.status not in {Status.PENDING, Status.FAILED}:
             return False
         _move(
@@ -138,7 +143,7 @@ def mark_failed(
 ) -> bool:
     """pending → failed, or a new failure on an already failed order. Never touches a paid one."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = _locked(order)
         if order.status == Status.FAILED:
             # Another declined card on the same PaymentIntent: keep the latest reason.
             Order.objects.filter(pk=order.pk).update(
@@ -171,7 +176,7 @@ def flag_payment(order: Order, reason: str) -> None:
 def mark_refunded(order: Order, *, source: str, actor=None, note: str = "") -> bool:
     """Any paid state → refunded. False when it was already refunded."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = _locked(order)
         if order.status == Status.REFUNDED:
             return False
         _move(

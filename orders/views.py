@@ -130,7 +130,12 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         public_id = uuid.UUID(request.GET.get("order_id", ""))
     except ValueError:
         return render(request, "orders/order_not_found.html", status=404)
-    order = Order.objects.select_related("expert").filter(public_id=public_id).first()
+    order = (
+        Order.objects.select_related("expert")
+        .only(*Order.SUMMARY_FIELDS, "expert__name")
+        .filter(public_id=public_id)
+        .first()
+    )
     if order is None:
         return render(request, "orders/order_not_found.html", status=404)
     context = {

@@ -125,7 +125,7 @@ def confirm_payment(request: HttpRequest) -> JsonResponse:
         intent_id = required_str(data, "paymentIntentId")
     except BadRequest as error:
         return error.response()
-    order = Order.objects.filter(payment_intent_id=intent_id).first()
+    order = Order.objects.only(*Order.SUMMARY_FIELDS).filter(payment_intent_id=intent_id).first()
     if order is None:
         return json_error("Commande introuvable.", ErrorCode.ORDER_NOT_FOUND, 404)
     try:

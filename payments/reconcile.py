@@ -16,7 +16,8 @@ Outcome = ProcessedEvent.Outcome
 
 def find_order(intent: Intent) -> Order | None:
     """The order of a PaymentIntent: by its stored id, else by the orderId in its metadata."""
-    order = Order.objects.filter(payment_intent_id=intent.id).first()
+    orders = Order.objects.only(*Order.SUMMARY_FIELDS)
+    order = orders.filter(payment_intent_id=intent.id).first()
     if order is not None or not intent.order_public_id:
         return order
     try:
@@ -24,7 +25,7 @@ def find_order(intent: Intent) -> Order | None:
     except ValueError:
         return None
     # The intent was created but we stopped before storing its id: the metadata knows.
-    order = Order.objects.filter(public_id=public_id, payment_intent_id=None).first()
+    order = orders.filter(public_id=public_id, payment_intent_id=None).first()
     if order is not None:
         services.attach_payment_intent(order, intent.id, intent.status)
     return order

@@ -109,7 +109,7 @@ def _on_charge_refunded(event: dict, source: str) -> tuple[str, str]:
     charge = event["data"]["object"]
     intent_id = charge.get("payment_intent")
     order = (
-        Order.objects.filter(payment_intent_id=intent_id).first()
+        Order.objects.only(*Order.SUMMARY_FIELDS).filter(payment_intent_id=intent_id).first()
         if isinstance(intent_id, str)
         else None
     )

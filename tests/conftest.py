@@ -19,6 +19,14 @@ def _private_media(tmp_path, settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache (the landing page's offer grid) starts empty in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def offer(db):
     """The seeded Mystique offer (level 2, 47,00 €)."""

@@ -285,3 +285,18 @@ def test_every_tunnel_page_is_french_and_has_one_h1(client):
         body = client.get(url).content.decode()
         assert '<html lang="fr">' in body, url
         assert body.count("<h1") == 1, url
+
+
+def test_an_offer_edited_in_the_admin_shows_at_once_on_the_cached_landing(client):
+    from orders.models import Offer
+
+    assert "Niveau Profond" in client.get("/").content.decode()
+    offer = Offer.objects.get(slug="profond")
+    offer.is_active = False
+    offer.save()
+    assert "Niveau Profond" not in client.get("/").content.decode()
+
+
+def test_the_tunnel_page_reads_the_database_twice(client, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the offer, the experts
+        client.get("/commande/?offer=mystique")
