@@ -89,6 +89,13 @@ def test_an_order_goes_from_the_queue_to_the_client_through_two_experts(
         review = reviewer.page
         reviewer.go("/desk/validation/")
         reviewer.shoot("validation-queue")
+        # On a phone the table scrolls sideways, with the keyboard too.
+        review.set_viewport_size({"width": 390, "height": 900})
+        table = review.get_by_role("region", name="Commandes en attente de validation")
+        table.focus()
+        review.keyboard.press("ArrowRight")
+        review.wait_for_function("el => el.scrollLeft > 0", arg=table.element_handle())
+        review.set_viewport_size({"width": 1280, "height": 900})
         review.get_by_role("link", name=order.number, exact=True).click()
         assert "Votre chemin s’ouvre vers l’ouest." in review.locator("main").inner_text()
         reviewer.shoot("review")
