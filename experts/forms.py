@@ -1,6 +1,7 @@
 """Desk forms: validation and cleaning only (content, files, validation decisions)."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -132,3 +133,15 @@ class ApproveForm(forms.Form):
         required=False,
         widget=_textarea(2),
     )
+
+
+class DeskLoginForm(AuthenticationForm):
+    """Experts sign in with their e-mail address (their username)."""
+
+    username = UsernameField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()

@@ -24,7 +24,14 @@ from django.views.decorators.http import require_GET, require_POST
 from experts import generation
 from experts.access import expert_required
 from experts.files import AUDIO_CONTENT_TYPES, PDF_CONTENT_TYPE
-from experts.forms import SECTION_LEVELS, ApproveForm, ContentForm, GenerateForm, RejectForm
+from experts.forms import (
+    SECTION_LEVELS,
+    ApproveForm,
+    ContentForm,
+    DeskLoginForm,
+    GenerateForm,
+    RejectForm,
+)
 from experts.models import Expert
 from experts.services import CONTENT_FIELDS, WorkRefused, save_content
 from experts.svg import sanitize_svg_or_empty
@@ -52,6 +59,7 @@ MANDALA_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 class DeskLoginView(LoginView):
     template_name = "experts/login.html"
+    authentication_form = DeskLoginForm
     next_page = reverse_lazy("experts:queue")
 
     def form_valid(self, form):

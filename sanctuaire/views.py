@@ -72,6 +72,10 @@ def profile_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not services.profile_is_complete(request.user):
+            messages.info(
+                request,
+                _("Complétez d’abord votre profil : nom et date de naissance."),
+            )
             profile_url = reverse("sanctuaire:profile")
             return redirect(f"{profile_url}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)

@@ -138,3 +138,24 @@ def test_logout_is_a_post_that_ends_the_session(client, expert_user):
     assert response.status_code == 302
     assert response["Location"] == "/desk/connexion/"
     assert client.get("/desk/").status_code == 302
+
+
+def test_the_desk_login_asks_for_the_email_address(client, expert_user):
+    page = client.get("/desk/connexion/").content.decode()
+    assert "Adresse e-mail" in page
+    response = client.post(
+        "/desk/connexion/",
+        {"username": expert_user.username.upper(), "password": "motdepasse-lumira"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/desk/"
+
+
+def test_a_just_paid_order_is_paid_a_l_instant(client, expert_user):
+    from tests.factories import OrderFactory
+
+    OrderFactory(paid=True)
+    client.force_login(expert_user)
+    page = client.get("/desk/").content.decode()
+    assert "payée à l’instant" in page
+    assert "0 minute" not in page
