@@ -8,17 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from experts.files import MAX_AUDIO_BYTES, MAX_PDF_BYTES, detect_audio, is_pdf
 from experts.svg import InvalidSvg, sanitize_svg
+from orders.models import SECTION_LEVELS as ORDER_SECTION_LEVELS
 
-# The level from which the client sees each part of the content (SPEC §9).
+# The level from which the client sees each part of the content (SPEC §9), by editor field.
 SECTION_LEVELS = {
-    "archetype": 1,
-    "reading": 1,
-    "ritual": 2,
-    "blockages_analysis": 3,
-    "audio": 3,
-    "soul_profile": 4,
-    "mandala_svg": 4,
-    "pdf": 4,
+    ("mandala_svg" if name == "mandala" else name): level
+    for name, level in ORDER_SECTION_LEVELS.items()
 }
 
 

@@ -33,12 +33,10 @@ SIGNATURE_HEADER = "X-Lumira-Signature"
 TIMESTAMP_HEADER = "X-Lumira-Timestamp"
 TOLERANCE_SECONDS = 300
 
-# The sections each level's reading has (SPEC §9); the generator writes these.
+# The sections each level's reading has (SPEC §9) that the generator writes: text and mandala.
 LEVEL_SECTIONS = {
-    1: ["archetype", "reading"],
-    2: ["archetype", "reading", "ritual"],
-    3: ["archetype", "reading", "ritual", "blockages_analysis"],
-    4: ["archetype", "reading", "ritual", "blockages_analysis", "soul_profile", "mandala_svg"],
+    level: [*order_services.REQUIRED_CONTENT[level], *(["mandala_svg"] if level >= 4 else [])]
+    for level in (1, 2, 3, 4)
 }
 
 

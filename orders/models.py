@@ -74,6 +74,26 @@ def upload_pdf(instance: models.Model, filename: str) -> str:
     return _random_name("pdf", filename)
 
 
+# The level from which a client receives each part of a reading (SPEC §9): one table that the
+# Sanctuaire's gating, the desk's editor, submission and the generator all read.
+SECTION_LEVELS = {
+    "reading": 1,
+    "archetype": 1,
+    "ritual": 2,
+    "blockages_analysis": 3,
+    "audio": 3,
+    "soul_profile": 4,
+    "mandala": 4,
+    "pdf": 4,
+}
+# Sections written as text (the others are files, or the mandala's SVG).
+TEXT_SECTIONS = ("archetype", "reading", "ritual", "blockages_analysis", "soul_profile")
+
+
+def sections_for_level(level: int) -> list[str]:
+    return [name for name, first_level in SECTION_LEVELS.items() if level >= first_level]
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente de paiement")
@@ -264,16 +284,7 @@ class Order(models.Model):
     @property
     def unlocked_sections(self) -> list[str]:
         """Content sections the client may read, by level (SPEC §9)."""
-        if not self.is_delivered:
-            return []
-        sections = ["reading", "archetype"]
-        if self.level >= 2:
-            sections.append("ritual")
-        if self.level >= 3:
-            sections += ["blockages_analysis", "audio"]
-        if self.level >= 4:
-            sections += ["soul_profile", "mandala", "pdf"]
-        return sections
+        return sections_for_level(self.level) if self.is_delivered else []
 
 
 class OrderPhoto(models.Model):

@@ -13,18 +13,16 @@ from django.utils import timezone
 
 from orders import emails
 from orders.exceptions import ContentIncomplete, TransitionRefused
-from orders.models import Offer, Order, OrderEvent
+from orders.models import TEXT_SECTIONS, Offer, Order, OrderEvent, sections_for_level
 
 logger = logging.getLogger(__name__)
 
 Status = Order.Status
 
-# The content each level must carry before it can be submitted (mirrors SPEC §9 gating).
+# The text each level must carry before it can be submitted (the sections of SPEC §9).
 REQUIRED_CONTENT = {
-    1: ["archetype", "reading"],
-    2: ["archetype", "reading", "ritual"],
-    3: ["archetype", "reading", "ritual", "blockages_analysis"],
-    4: ["archetype", "reading", "ritual", "blockages_analysis", "soul_profile"],
+    level: [name for name in TEXT_SECTIONS if name in sections_for_level(level)]
+    for level in (1, 2, 3, 4)
 }
 
 
