@@ -16,7 +16,7 @@ REASON = "La lecture ne répond pas à la question posée sur le travail."
 def log_in(journey, email: str) -> None:
     page = journey.page
     journey.go("/desk/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(email)
+    page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill("motdepasse-lumira")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/desk/")
