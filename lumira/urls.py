@@ -5,6 +5,7 @@ from lumira import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("api/payments/", include("payments.urls")),
     path("desk/", include("experts.urls")),

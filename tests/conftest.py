@@ -19,6 +19,26 @@ def _private_media(tmp_path, settings):
     }
 
 
+def seed_catalogue() -> None:
+    """What the data migrations seed: the four offers and the house expert."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("orders.migrations.0002_default_offers").create_offers(apps, None)
+    import_module("experts.migrations.0002_house_expert").create_house_expert(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _catalogue_after_flush(request):
+    """Transactional tests (threads, the live server) start from a flushed database: put back
+    what the migrations seeded, as every other test sees it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        seed_catalogue()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache (the landing page's offer grid) starts empty in every test."""

@@ -137,15 +137,3 @@ def new_journey(browser, live_server, name: str) -> tuple[Journey, object]:
     page = context.new_page()
     page.set_default_timeout(15_000)
     return Journey(page, live_server.url, name), context
-
-
-@pytest.fixture(autouse=True)
-def catalogue(transactional_db):
-    """Journeys run on a live server, so each test's data is flushed after it: put back what the
-    data migrations seed (the offers and the house expert) before each journey."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("orders.migrations.0002_default_offers").create_offers(apps, None)
-    import_module("experts.migrations.0002_house_expert").create_house_expert(apps, None)

@@ -1,6 +1,7 @@
 """An admin refunds an order from Django admin."""
 
 import pytest
+from playwright.sync_api import expect
 
 from orders.models import Order
 from tests.e2e.test_purchase import fill_checkout, pay
@@ -27,7 +28,7 @@ def test_an_admin_refunds_an_order(journey):
     page.locator(f"input[name=_selected_action][value='{order.pk}']").check()
     page.select_option("select[name=action]", "refund")
     page.locator("button[name=index]").click()
-    assert "1 remboursement demandé" in page.content()
+    expect(page.locator("ul.messagelist")).to_contain_text("1 remboursement demandé")
     page.screenshot(path=str(journey_path(journey, "admin-refunded")), full_page=True)
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED

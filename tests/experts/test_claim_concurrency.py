@@ -12,7 +12,7 @@ from tests.conftest import postgres_only
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_claims_make_one_winner_and_one_clear_refusal():
     order = factories.OrderFactory(paid=True)
     users = [factories.ExpertFactory().user, factories.ExpertFactory().user]

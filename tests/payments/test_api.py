@@ -376,3 +376,9 @@ def test_resolving_an_offer_is_one_query(client, django_assert_num_queries):
 
     with django_assert_num_queries(1):
         assert resolve_offer(level="3", service="premium", slug="profond").slug == "profond"
+
+
+def test_favicon_ico_points_at_the_svg(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

@@ -44,7 +44,7 @@ def _post_concurrently(body: bytes, signature: str) -> list[int]:
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_same_event_from_twenty_threads_applies_once(webhook_secret):
     order = OrderFactory()
     body = intent_event(order, event_id="evt_concurrent")
@@ -56,7 +56,7 @@ def test_same_event_from_twenty_threads_applies_once(webhook_secret):
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_distinct_success_events_still_make_one_transition(webhook_secret):
     """Stripe may send several events for one payment: the row lock keeps one transition."""
     order = OrderFactory()
