@@ -14,7 +14,7 @@ import argparse
 import json
 import os
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from importlib import import_module
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from django.utils import timezone  # noqa: E402
 
 from experts.models import Expert  # noqa: E402
 from orders.models import _NUMBER_ALPHABET, Offer, Order, OrderEvent  # noqa: E402
+from sanctuaire.models import ClientProfile  # noqa: E402
 
 S = Order.Status
 EXPERT_EMAIL = "bench.expert@example.com"
@@ -147,6 +148,9 @@ def seed(total: int) -> dict:
         defaults={"user": expert_user, "name": "Expert Banc", "email": EXPERT_EMAIL},
     )
     client = _user(CLIENT_EMAIL, is_staff=False)
+    # A complete profile, or the Sanctuaire answers with the profile form instead.
+    User.objects.filter(pk=client.pk).update(first_name="Léa", last_name="Banc")
+    ClientProfile.objects.get_or_create(user=client, defaults={"date_of_birth": date(1990, 5, 17)})
     start = Order.objects.count()
     plan: list[tuple[str, User | None]] = []
     if start == 0:

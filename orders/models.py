@@ -256,6 +256,12 @@ class Order(models.Model):
         "validated_at", "delivered_at", "revision_count", "created_at",
     )  # fmt: skip
 
+    def save(self, *args, **kwargs) -> None:
+        # One spelling per address: the Sanctuaire finds a client's orders by an exact (indexed)
+        # match, whoever typed the address (the tunnel, an admin, the import).
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
 

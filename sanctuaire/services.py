@@ -74,7 +74,7 @@ def may_receive_link(email: str) -> bool:
     if _staff_account(email):
         return False
     return (
-        Order.objects.filter(email__iexact=email, anonymised_at__isnull=True).exists()
+        Order.objects.filter(email=email, anonymised_at__isnull=True).exists()
         or User.objects.filter(username=email, is_active=True).exists()
     )
 
@@ -97,7 +97,7 @@ def log_in_client(token: LoginToken) -> AbstractBaseUser:
             user.save(update_fields=["password"])
         # Every order bought under this email, before or after the account existed.
         linked = Order.objects.filter(
-            email__iexact=email, user__isnull=True, anonymised_at__isnull=True
+            email=email, user__isnull=True, anonymised_at__isnull=True
         ).update(user=user)
         _fill_profile(user)
     logger.info("client %s logged in by link (%d orders linked)", user.pk, linked)
@@ -131,7 +131,8 @@ def client_orders(user: AbstractBaseUser) -> QuerySet[Order]:
     """The client's orders: linked to the account, or bought under its (verified) email."""
     query = Q(user=user)
     if user.email:
-        query |= Q(email__iexact=user.email)
+        # Order emails are stored lower-cased: an exact match uses the index (iexact would not).
+        query |= Q(email=user.email.strip().lower())
     return Order.objects.filter(query, anonymised_at__isnull=True).order_by("-created_at")
 
 
@@ -283,7 +284,7 @@ def anonymise_client(email: str, *, actor: AbstractBaseUser | None = None) -> An
     email = normalise_email(email)
     report = AnonymisationReport()
     users = list(User.objects.filter(username=email, is_staff=False, is_superuser=False))
-    query = Q(email__iexact=email)
+    query = Q(email=email)
     if users:
         query |= Q(user__in=users)
     files: list[str] = []

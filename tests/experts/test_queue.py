@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -96,11 +97,23 @@ def _queue_queries(client, count: int, expert_user) -> int:
     factories.OrderFactory(status=Order.Status.PROCESSING, assigned_expert=expert_user.expert)
     # Each order names the expert its client chose: the page shows it without a query per row.
     factories.OrderFactory.create_batch(count, paid=True, expert=factories.ExpertFactory())
+    cache.clear()  # the figures at the top are cached for a minute: count their query too
     with CaptureQueriesContext(connection) as context:
         response = client.get("/desk/")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(count, 20)
     return len(context.captured_queries)
+
+
+def test_the_figures_are_computed_once_a_minute(client, expert_user, time_machine):
+    time_machine.move_to("2026-11-21 10:00:00+00:00", tick=False)
+    client.force_login(expert_user)
+    client.get("/desk/")
+    factories.OrderFactory(paid=True)
+    stale = client.get("/desk/").context["stats"]["counts"][0]["count"]
+    time_machine.shift(61)
+    fresh = client.get("/desk/").context["stats"]["counts"][0]["count"]
+    assert (stale, fresh) == (0, 1)
 
 
 def test_queue_runs_the_same_number_of_queries_for_5_and_50_orders(client, expert_user):
@@ -135,6 +148,7 @@ def test_validation_queue_runs_a_constant_number_of_queries(client, expert_user)
                 status=Order.Status.AWAITING_VALIDATION,
                 assigned_expert=factories.ExpertFactory(),
             )
+        cache.clear()  # count the cached figures' query every time
         with CaptureQueriesContext(connection) as context:
             client.get("/desk/validation/")
         counts.append(len(context.captured_queries))
