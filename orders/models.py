@@ -241,6 +241,8 @@ class Order(models.Model):
         indexes = [
             # The desk queue: paid orders, oldest payment first.
             models.Index(fields=["status", "paid_at"], name="order_status_paid_at"),
+            # "My orders" at the desk: an expert's few open orders among all they ever did.
+            models.Index(fields=["assigned_expert", "status"], name="order_expert_status"),
         ]
 
     def __str__(self) -> str:
