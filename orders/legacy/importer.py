@@ -15,6 +15,7 @@ import contextlib
 import logging
 import secrets
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
@@ -103,7 +104,7 @@ def _document_id(document: dict, position: int) -> str:
         return f"#{position}"
 
 
-class CollectionImport:
+class CollectionImport(ABC):
     """Map, decide, write: the steps every collection shares. Subclasses fill in each step."""
 
     def __init__(self, context: Context) -> None:
@@ -177,21 +178,24 @@ class CollectionImport:
 
     # Steps -------------------------------------------------------------------------------------
 
+    @abstractmethod
     def map(self, document: dict) -> Mapped:
-        raise NotImplementedError
+        """The document as model fields, or raise Rejected with the reason."""
 
-    def prepare(self, items: list[Mapped]) -> None:
+    def prepare(self, items: list[Mapped]) -> None:  # noqa: B027 (an optional hook)
         """Load what `decide` compares against, for the whole batch at once."""
 
+    @abstractmethod
     def decide(self, item: Mapped) -> tuple[str, str]:
         """(outcome, reason): CREATED, UPDATED (item.instance/changed set), or a final one."""
-        raise NotImplementedError
 
+    @abstractmethod
     def create(self, items: list[Mapped]) -> None:
-        raise NotImplementedError
+        """Insert the new rows of one batch."""
 
+    @abstractmethod
     def update(self, items: list[Mapped]) -> None:
-        raise NotImplementedError
+        """Write the changed fields of one batch's existing rows."""
 
 
 def _compare(item: Mapped, instance, names: Iterable[str]) -> tuple[str, str]:
