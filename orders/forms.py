@@ -11,6 +11,18 @@ from orders.intake import MAX_PHOTOS, CleanPhoto, PhotoRefused, clean_photo
 from orders.models import Order
 
 
+def date_of_birth_field() -> forms.DateField:
+    """The date of birth as the intake form and the Sanctuaire profile both ask it."""
+    return forms.DateField(
+        label=_("Date de naissance"),
+        error_messages={
+            "required": _("Indiquez votre date de naissance."),
+            "invalid": _("Date de naissance invalide (JJ/MM/AAAA)."),
+        },
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
+
+
 class ClientNameForm(forms.Form):
     """First and last name, as the tunnel and the Sanctuaire profile both ask them."""
 
@@ -155,14 +167,7 @@ PHONE_PATTERN = re.compile(r"\+?[0-9][0-9 .()-]{5,22}")
 class IntakeForm(forms.Form):
     """What the client tells us once paid (SPEC §5 intake). Photos are checked by content."""
 
-    date_of_birth = forms.DateField(
-        label=_("Date de naissance"),
-        error_messages={
-            "required": _("Indiquez votre date de naissance."),
-            "invalid": _("Date de naissance invalide (JJ/MM/AAAA)."),
-        },
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
-    )
+    date_of_birth = date_of_birth_field()
     birth_time = forms.TimeField(
         label=_("Heure de naissance"),
         required=False,

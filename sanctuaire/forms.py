@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders.forms import ClientNameForm
+from orders.forms import ClientNameForm, date_of_birth_field
 
 
 class LoginForm(forms.Form):
@@ -25,14 +25,7 @@ class LoginForm(forms.Form):
 
 
 class ProfileForm(ClientNameForm):
-    date_of_birth = forms.DateField(
-        label=_("Date de naissance"),
-        error_messages={
-            "required": _("Indiquez votre date de naissance."),
-            "invalid": _("Date de naissance invalide (JJ/MM/AAAA)."),
-        },
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
-    )
+    date_of_birth = date_of_birth_field()
 
     def clean_first_name(self) -> str:
         return self._required_text("first_name", _("Indiquez votre prénom."))
