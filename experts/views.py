@@ -14,11 +14,13 @@ from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -95,7 +97,9 @@ def desk_stats() -> dict:
     The average reads every delivered order: with a hundred thousand of them it would cost more
     than the rest of the page, on every page view, so one query a minute serves them all.
     """
-    return cache.get_or_set("desk_stats", _compute_desk_stats, STATS_CACHE_SECONDS)
+    return cache.get_or_set(
+        f"desk_stats:{get_language()}", _compute_desk_stats, STATS_CACHE_SECONDS
+    )
 
 
 def _compute_desk_stats() -> dict:
@@ -110,7 +114,8 @@ def _compute_desk_stats() -> dict:
     )
     return {
         "counts": [
-            {"status": status.value, "label": status.label, "count": figures[status.value]}
+            # A plain string: a lazy label would be rebuilt on every read from the cache.
+            {"status": status.value, "label": str(status.label), "count": figures[status.value]}
             for status in shown
         ],
         "average_delivery": format_duration(figures["average_delivery"]),
@@ -133,23 +138,43 @@ def _page(request: HttpRequest, orders: QuerySet[Order]) -> Page:
     return Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+# Both columns of the queue page are cached fragments, re-rendered when their orders change: one
+# aggregate query reads each column's count and latest updated_at (every write to an order sets
+# it), and those are the fragments' cache keys. The queue column is the same for every expert;
+# it also expires after a minute, so that "payée il y a…" is never more than a minute old.
+QUEUE_CACHE_SECONDS = 60
+MINE_STATUSES = [Status.PROCESSING, Status.AWAITING_VALIDATION]
+
+
+def _page_number(request: HttpRequest, count: int) -> int:
+    """The requested page, within 1..last; anything else is the first page."""
+    value = request.GET.get("page", "")
+    last = max(1, -(-count // PAGE_SIZE))
+    return min(int(value), last) if value.isdigit() and int(value) > 0 else 1
+
+
 @expert_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """Paid orders waiting for an expert, oldest payment first; my orders beside them."""
     level = _level_filter(request)
-    orders = (
-        Order.objects.filter(status=Status.PAID)
+    waiting = Q(status=Status.PAID, level=level) if level else Q(status=Status.PAID)
+    mine = Q(assigned_expert=request.expert, status__in=MINE_STATUSES)
+    versions = Order.objects.filter(waiting | mine).aggregate(
+        waiting=Count("pk", filter=waiting),
+        waiting_changed=Max("updated_at", filter=waiting),
+        mine=Count("pk", filter=mine),
+        mine_changed=Max("updated_at", filter=mine),
+    )
+    number = _page_number(request, versions["waiting"])
+    listed = (
+        Order.objects.filter(waiting)
         .select_related("expert")
         .only(*QUEUE_FIELDS, "expert__name")
+        .order_by("paid_at", "pk")
     )
-    if level:
-        orders = orders.filter(level=level)
-    mine = (
-        Order.objects.filter(
-            assigned_expert=request.expert,
-            status__in=[Status.PROCESSING, Status.AWAITING_VALIDATION],
-        )
+    my_orders = (
+        Order.objects.filter(mine)
         .order_by("assigned_at", "pk")
         .only("public_id", "number", "status", "level", "first_name", "assigned_at")[:PAGE_SIZE]
     )
@@ -157,10 +182,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "experts/queue.html",
         {
-            "page": _page(request, orders.order_by("paid_at", "pk")),
+            # Both lists are read only when their cached column is missing.
+            "page": SimpleLazyObject(lambda: Paginator(listed, PAGE_SIZE).get_page(number)),
+            "mine": SimpleLazyObject(lambda: list(my_orders)),
+            "queue_version": f"{versions['waiting']}:{versions['waiting_changed']}",
+            "mine_version": f"{request.expert.pk}:{versions['mine']}:{versions['mine_changed']}",
+            "queue_seconds": QUEUE_CACHE_SECONDS,
+            "page_number": number,
             "level": level,
             "levels": LEVELS,
-            "mine": mine,
             "stats": desk_stats(),
             "now": timezone.now(),
             "desk_section": "queue",

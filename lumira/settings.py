@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "lumira.middleware.SecurityHeadersMiddleware",
 ]
 
+AUTHENTICATION_BACKENDS = ["lumira.auth.ModelBackend"]
+
 ROOT_URLCONF = "lumira.urls"
 WSGI_APPLICATION = "lumira.wsgi.application"
 

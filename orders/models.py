@@ -268,6 +268,11 @@ class Order(models.Model):
         return status in self.TRANSITIONS[self.status]
 
     @property
+    def status_label(self) -> str:
+        """get_status_display() without rebuilding the whole choices table (lists call it often)."""
+        return str(self.Status(self.status).label)
+
+    @property
     def amount_display(self) -> str:
         return format_cents(self.price_cents, self.currency)
 

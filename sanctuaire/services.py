@@ -121,7 +121,10 @@ def _fill_profile(user: AbstractBaseUser) -> None:
 
 
 def profile_is_complete(user: AbstractBaseUser) -> bool:
-    profile = ClientProfile.objects.filter(user=user).first()
+    try:
+        profile = user.client_profile  # read with the user (lumira.auth.ModelBackend)
+    except ClientProfile.DoesNotExist:
+        profile = None
     return bool(
         user.first_name and user.last_name and profile and profile.date_of_birth is not None
     )

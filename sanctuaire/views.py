@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.files import File
@@ -134,7 +135,7 @@ def magic_link(request: HttpRequest, token: str) -> HttpResponse:
         user = services.log_in_client(row)
     except services.LoginRefused:
         return render(request, "sanctuaire/link_refused.html", {"staff": True}, status=403)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     return redirect(_safe_next(request, row.next_url) or "sanctuaire:dashboard")
 
 
@@ -181,10 +182,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "sanctuaire/profile.html", {"form": form}, status=status)
 
 
+# A card shows the order's summary and timeline, nothing of its content. Its cache key holds the
+# order's updated_at, which every write to an order sets (orders.services, intake, desk), so
+# a card is re-rendered as soon as its order changes; the timeout only bounds memory.
+DASHBOARD_FIELDS = (*Order.SUMMARY_FIELDS, "anonymised_at", "updated_at")
+DASHBOARD_CARD_SECONDS = 60 * 60
+
+
 @client_required
 @profile_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The client's orders, each card cached until its order changes (see the template)."""
     orders = [
         {
             "order": order,
@@ -192,9 +201,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_fill_intake": can_amend(order),
             "intake_done": order.intake_submitted_at is not None,
         }
-        for order in services.client_orders(request.user).select_related("expert")
+        for order in services.client_orders(request.user).only(*DASHBOARD_FIELDS)
     ]
-    return render(request, "sanctuaire/dashboard.html", {"orders": orders})
+    return render(
+        request,
+        "sanctuaire/dashboard.html",
+        {"orders": orders, "card_seconds": DASHBOARD_CARD_SECONDS},
+    )
 
 
 SECTION_TITLES = {

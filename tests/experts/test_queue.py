@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from orders import services
+from orders.intake import INTAKE_FIELDS, save_intake
 from orders.models import Order
 from tests import factories
 
@@ -153,3 +155,64 @@ def test_validation_queue_runs_a_constant_number_of_queries(client, expert_user)
             client.get("/desk/validation/")
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1]
+
+
+# --- The cached columns -----------------------------------------------------------------------
+
+
+def _order_queries(client, url: str = "/desk/") -> list[str]:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in context.captured_queries if "orders_order" in query["sql"]]
+
+
+def test_a_second_view_of_the_queue_reads_no_order_rows(client, expert_user, paid_order):
+    services.claim(factories.OrderFactory(paid=True), expert=expert_user.expert, actor=expert_user)
+    client.force_login(expert_user)
+    # The versions, the figures, then the queue (count and page) and my orders.
+    assert len(_order_queries(client)) == 5
+    # Both columns come from the cache: only the query that checks they are current remains.
+    assert len(_order_queries(client)) == 1
+
+
+def test_the_queue_shows_every_change_on_the_next_view(client, expert_user, other_expert_user):
+    first = factories.OrderFactory(paid=True, question="Ma maison ?")
+    client.force_login(expert_user)
+    assert first.number in client.get("/desk/").content.decode()
+
+    # A new paid order, a question edited through the intake form, an order claimed elsewhere.
+    second = factories.OrderFactory(paid=True)
+    assert second.number in client.get("/desk/").content.decode()
+    data = {name: getattr(first, name) for name in INTAKE_FIELDS} | {"question": "Mon chemin ?"}
+    assert save_intake(first, data, [], [])
+    body = client.get("/desk/").content.decode()
+    assert "Mon chemin ?" in body
+    assert "Ma maison ?" not in body
+    services.claim(second, expert=other_expert_user.expert, actor=other_expert_user)
+    body = client.get("/desk/").content.decode()
+    assert f"Prendre la commande<span class=\"visually-hidden\"> {second.number}" not in body
+    assert "1 commande payée attend un expert" in body
+
+
+def test_my_column_follows_my_claims_and_is_mine_alone(client, expert_user, other_expert_user):
+    order = factories.OrderFactory(paid=True)
+    client.force_login(expert_user)
+    assert "Vous n’avez aucune commande en cours." in client.get("/desk/").content.decode()
+    client.post(f"/desk/commande/{order.public_id}/prendre/")
+    aside = client.get("/desk/").content.decode().split('id="mine-title"')[1]
+    assert order.number in aside
+    # Another expert with no orders of their own does not see mine (the cache key is per expert).
+    client.force_login(other_expert_user)
+    aside = client.get("/desk/").content.decode().split('id="mine-title"')[1]
+    assert order.number not in aside
+
+
+def test_each_claim_button_posts_to_its_own_order_under_one_csrf_token(client, expert_user):
+    orders = factories.OrderFactory.create_batch(2, paid=True)
+    client.force_login(expert_user)
+    body = client.get("/desk/").content.decode()
+    form = body[body.index('<form method="post" class="queue-form">') :]
+    form = form[: form.index("</form>")]
+    assert form.count('name="csrfmiddlewaretoken"') == 1
+    for order in orders:
+        assert f'formaction="/desk/commande/{order.public_id}/prendre/"' in form

@@ -2,10 +2,13 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from orders import services
 from orders.models import Order, OrderPhoto
-from tests.factories import OrderFactory
+from tests.factories import ExpertFactory, OrderFactory
 from tests.sanctuaire.helpers import image_bytes, make_client
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +193,26 @@ def test_an_order_linked_to_the_account_is_shown_even_under_another_email(client
     order = delivered(1, email="lea.pro@example.com", user=user)
     client.force_login(user)
     assert client.get(f"/sanctuaire/commandes/{order.public_id}/").status_code == 200
+
+
+def test_a_cached_order_card_changes_with_its_order(client):
+    order = OrderFactory(paid=True, email="lea@example.com")
+    client.force_login(make_client("lea@example.com"))
+    assert "Remplir mon formulaire" in client.get("/sanctuaire/").content.decode()
+    expert = ExpertFactory()
+    services.claim(order, expert=expert, actor=expert.user)
+    page = client.get("/sanctuaire/").content.decode()
+    assert "Remplir mon formulaire" not in page
+    assert "En cours" in page or "Lecture en préparation" in page
+    assert 'class="current" aria-current="step">\n    Lecture en préparation' in page
+
+
+def test_the_dashboard_reads_the_orders_once_and_renders_cards_from_the_cache(client):
+    OrderFactory.create_batch(3, paid=True, email="lea@example.com")
+    client.force_login(make_client("lea@example.com"))
+    client.get("/sanctuaire/")
+    with CaptureQueriesContext(connection) as context:
+        page = client.get("/sanctuaire/").content.decode()
+    # The session, the user with their profile, the orders: nothing per order.
+    assert len(context.captured_queries) == 3
+    assert page.count('class="timeline"') == 3
