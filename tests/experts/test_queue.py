@@ -190,7 +190,7 @@ def test_the_queue_shows_every_change_on_the_next_view(client, expert_user, othe
     assert "Ma maison ?" not in body
     services.claim(second, expert=other_expert_user.expert, actor=other_expert_user)
     body = client.get("/desk/").content.decode()
-    assert f"Prendre la commande<span class=\"visually-hidden\"> {second.number}" not in body
+    assert f'Prendre la commande<span class="visually-hidden"> {second.number}' not in body
     assert "1 commande payée attend un expert" in body
 
 
