@@ -11,5 +11,8 @@ from django.contrib.auth import backends, get_user_model
 class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id):
         users = get_user_model()._default_manager.select_related("expert", "client_profile")
-        user = users.filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = users.get(pk=user_id)
+        except users.model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -66,6 +66,11 @@ class CheckoutForm(ClientNameForm):
         if house and not self.is_bound:
             self.initial.setdefault("expert", house.slug)
 
+    @property
+    def shown_version(self) -> str:
+        """What the unbound form shows beyond its fixed fields: the experts and the default."""
+        return repr([(slug, e.name, e.is_house) for slug, e in self.experts.items()])
+
     def clean_expert(self) -> Expert:
         return self.experts[self.cleaned_data["expert"]]
 

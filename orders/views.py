@@ -124,19 +124,22 @@ def _confirmation_url(order: Order) -> str:
     return f"{reverse('orders:confirmation')}?order_id={order.public_id}"
 
 
+# The page is cached per order and updated_at (every write to an order sets it): a client who
+# waits for the bank's answer reloads it, and so does its script, until the status moves.
+CONFIRMATION_FIELDS = (*Order.SUMMARY_FIELDS, "updated_at")
+CONFIRMATION_SECONDS = 10 * 60
+
+
 @require_GET
 def confirmation(request: HttpRequest) -> HttpResponse:
     try:
         public_id = uuid.UUID(request.GET.get("order_id", ""))
     except ValueError:
         return render(request, "orders/order_not_found.html", status=404)
-    order = (
-        Order.objects.select_related("expert")
-        .only(*Order.SUMMARY_FIELDS, "expert__name")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if order is None:
+    orders = Order.objects.select_related("expert").only(*CONFIRMATION_FIELDS, "expert__name")
+    try:
+        order = orders.get(public_id=public_id)
+    except Order.DoesNotExist:
         return render(request, "orders/order_not_found.html", status=404)
     context = {
         "order": order,
@@ -145,6 +148,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         "is_failed": order.status == Order.Status.FAILED,
         "can_fill_intake": order.is_paid and order.status != Order.Status.REFUNDED,
         "step": 3,
+        "cache_seconds": CONFIRMATION_SECONDS,
     }
     return render(request, "orders/confirmation.html", context)
 

@@ -15,6 +15,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -182,31 +183,42 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "sanctuaire/profile.html", {"form": form}, status=status)
 
 
-# A card shows the order's summary and timeline, nothing of its content. Its cache key holds the
-# order's updated_at, which every write to an order sets (orders.services, intake, desk), so
-# a card is re-rendered as soon as its order changes; the timeout only bounds memory.
+# A card shows an order's summary and timeline, nothing of its content. The cards are one
+# cached fragment whose key lists each order's public_id and updated_at, which every write to an
+# order sets (orders.services, intake, desk): a change re-renders them on the next view.
 DASHBOARD_FIELDS = (*Order.SUMMARY_FIELDS, "anonymised_at", "updated_at")
-DASHBOARD_CARD_SECONDS = 60 * 60
+DASHBOARD_CARDS_SECONDS = 60 * 60
+
+
+def _card(order: Order) -> dict:
+    return {
+        "order": order,
+        "steps": build_timeline(order),
+        "can_fill_intake": can_amend(order),
+        "intake_done": order.intake_submitted_at is not None,
+    }
 
 
 @client_required
 @profile_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The client's orders, each card cached until its order changes (see the template)."""
-    orders = [
-        {
-            "order": order,
-            "steps": build_timeline(order),
-            "can_fill_intake": can_amend(order),
-            "intake_done": order.intake_submitted_at is not None,
-        }
-        for order in services.client_orders(request.user).only(*DASHBOARD_FIELDS)
-    ]
+    orders = services.client_orders(request.user)
+    versions = orders.values_list("public_id", "updated_at")
+    version = " ".join(
+        f"{public_id}@{updated_at.isoformat()}" for public_id, updated_at in versions
+    )
     return render(
         request,
         "sanctuaire/dashboard.html",
-        {"orders": orders, "card_seconds": DASHBOARD_CARD_SECONDS},
+        {
+            # Read only when the cached cards are missing.
+            "cards": SimpleLazyObject(
+                lambda: [_card(order) for order in orders.only(*DASHBOARD_FIELDS)]
+            ),
+            "cards_version": version,
+            "cards_seconds": DASHBOARD_CARDS_SECONDS,
+        },
     )
 
 

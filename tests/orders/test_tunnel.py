@@ -1,6 +1,10 @@
+import re
+
 import pytest
+from django.test import Client
 
 from orders.models import Order
+from tests.factories import ExpertFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +304,29 @@ def test_an_offer_edited_in_the_admin_shows_at_once_on_the_cached_landing(client
 def test_the_tunnel_page_reads_the_database_twice(client, django_assert_num_queries):
     with django_assert_num_queries(2):  # the offer, the experts
         client.get("/commande/?offer=mystique")
+
+
+def test_the_cached_confirmation_follows_the_order_and_keeps_each_visitors_token(client):
+    order = _start(client)
+    pending = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
+    assert "Paiement en cours de confirmation" in pending
+    _pay(client, order, "4242424242424242")
+    paid = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
+    assert "Merci pour votre commande" in paid
+    assert "Paiement en cours de confirmation" not in paid
+    # The CSRF token is rendered per request, outside the cached part.
+    other = Client()
+    page = other.get(f"/confirmation/?order_id={order.public_id}")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    assert token not in paid
+    assert page.cookies["csrftoken"]
+
+
+def test_the_cached_empty_tunnel_form_follows_the_experts_and_never_hides_errors(client):
+    assert "Orion" not in client.get("/commande/?offer=mystique").content.decode()
+    ExpertFactory(name="Orion")
+    assert "Orion" in client.get("/commande/?offer=mystique").content.decode()
+    # A bound form is never the cached empty one: its answers and errors are this visitor's.
+    body = client.post("/commande/", {"offer": "mystique", "email": "pas-un-mail"}).content.decode()
+    assert "Cette adresse e-mail n’est pas valide." in body
+    assert 'value="pas-un-mail"' in body
