@@ -471,8 +471,14 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per target")
     parser.add_argument("--rounds", type=int, default=3, help="target/trivial alternations")
     parser.add_argument("--max-requests", type=int, default=50_000, help="per slice")
+    parser.add_argument(
+        "--only", default="", help="comma-separated words: load only the targets whose name has one"
+    )
     options = parser.parse_args()
     sizes = sorted(int(size) for size in options.sizes.split(","))
+    if options.only:
+        words = [word.strip().lower() for word in options.only.split(",") if word.strip()]
+        TARGETS[:] = [t for t in TARGETS if any(word in t.name.lower() for word in words)]
 
     workdir = Path(tempfile.mkdtemp(prefix="lumira-bench-"))
     rows: list[Row] = []
