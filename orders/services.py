@@ -116,12 +116,18 @@ def attach_payment_intent(order: Order, payment_intent_id: str, payment_status: 
 
 # --- Payment outcomes (called by the webhook handlers only) -----------------------------------
 
+# The states before payment. Once paid, an order never returns to them (Order.TRANSITIONS), so
+# a redelivered or late event about a paid order is answered without locking its row.
+UNPAID = frozenset({Status.PENDING, Status.FAILED})
+
 
 def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -> bool:
     """pending|failed → paid. False when the order was already paid (or further along)."""
+    if order.status not in UNPAID:
+        return False  # no transition leads back from paid: no need to lock the row to know
     with transaction.atomic():
         order = _locked(order)
-        if order.status not in {Status.PENDING, Status.FAILED}:
+        if order.status not in UNPAID:
             return False
         _move(
             order,
@@ -140,6 +146,8 @@ def mark_failed(
     order: Order, *, code: str, message: str, source: str, payment_status: str = ""
 ) -> bool:
     """pending → failed, or a new failure on an already failed order. Never touches a paid one."""
+    if order.status not in UNPAID:
+        return False  # a late failure never undoes a payment (SPEC §6.4)
     with transaction.atomic():
         order = _locked(order)
         if order.status == Status.FAILED:

@@ -140,24 +140,37 @@ def _ignore(event: dict, source: str) -> tuple[str, str]:
     return Outcome.IGNORED, ""
 
 
+class _AlreadyProcessed(Exception):
+    """The event's record exists: leaving the atomic block rolls back what the handler did."""
+
+
 def process(event: dict, *, source: str = "stripe") -> bool:
-    """Apply a verified event once; False means it was already applied."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():  # savepoint: a duplicate id undoes only this insert
-                record = ProcessedEvent.objects.create(
+    """Apply a verified event once; False means it was already applied.
+
+    The handler runs first and the event's record is inserted last, in the same transaction,
+    so the unique event_id decides: a replay, or a second delivery racing the first (on
+    PostgreSQL its insert waits for the first transaction), fails on the insert and everything
+    its handler did rolls back, e-mails included (they are sent on commit). A handler error
+    rolls back too, with no record left: Stripe's retry applies the event.
+    """
+    handler = HANDLERS.get(event["type"], _ignore)
+    try:
+        with transaction.atomic():
+            outcome, intent_id = handler(event, source)
+            try:
+                ProcessedEvent.objects.create(
                     event_id=event["id"][:255],
                     type=event["type"][:100],
                     livemode=event.get("livemode") is True,
+                    outcome=outcome,
+                    payment_intent_id=intent_id[:255],
                 )
-        except IntegrityError:
-            return False
-        # A handler error rolls back the record with the effect: Stripe's retry applies it.
-        record.outcome, record.payment_intent_id = HANDLERS.get(event["type"], _ignore)(
-            event, source
-        )
-        record.save(update_fields=["outcome", "payment_intent_id"])
-    logger.info("event %s (%s): %s", event["id"], event["type"], record.outcome)
+            except IntegrityError:
+                raise _AlreadyProcessed from None
+    except _AlreadyProcessed:
+        logger.info("event %s (%s): duplicate", event["id"], event["type"])
+        return False
+    logger.info("event %s (%s): %s", event["id"], event["type"], outcome)
     return True
 
 

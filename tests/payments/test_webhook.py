@@ -78,6 +78,24 @@ def test_replayed_event_is_a_duplicate_and_applies_once(post_webhook):
     assert _paid_events(order) == 1
 
 
+def test_a_replay_changes_nothing_even_where_its_handler_would(post_webhook):
+    """The handler runs before the event's record is written: a replay's effects roll back."""
+    order = OrderFactory()
+
+    def declined(event_id: str, decline_code: str) -> bytes:
+        error = {"code": "card_declined", "decline_code": decline_code}
+        return intent_event(order, "payment_intent.payment_failed", event_id=event_id, error=error)
+
+    post_webhook(declined("evt_first", "insufficient_funds"))
+    post_webhook(declined("evt_second", "expired_card"))
+    replay = post_webhook(declined("evt_first", "insufficient_funds"))
+    assert replay.json() == {"received": True, "duplicate": True}
+    order.refresh_from_db()
+    assert order.status == Order.Status.FAILED
+    assert order.failure_code == "expired_card"  # not rewritten by the replay
+    assert ProcessedEvent.objects.filter(event_id="evt_first").count() == 1
+
+
 def test_two_different_success_events_still_make_one_transition(post_webhook):
     order = OrderFactory()
     post_webhook(intent_event(order, event_id="evt_a"))
@@ -242,3 +260,18 @@ def test_metadata_never_reassigns_an_order_that_has_another_intent(post_webhook)
     assert order.payment_intent_id == "pi_the_real_one"
     assert order.status == Order.Status.PENDING
     assert ProcessedEvent.objects.get().outcome == "unknown_intent"
+
+
+def test_a_new_success_event_for_a_paid_order_locks_nothing(
+    post_webhook, django_assert_num_queries
+):
+    """Stripe redelivers, and confirm-payment often got there first: no row lock is needed."""
+    order = OrderFactory()
+    post_webhook(intent_event(order, event_id="evt_paid"))
+    # The order, then the event's record: no SELECT … FOR UPDATE, no UPDATE. (The test's
+    # own transaction turns the view's atomic block into a savepoint: 2 more statements.)
+    with django_assert_num_queries(4) as captured:
+        response = post_webhook(intent_event(order, event_id="evt_again"))
+    assert response.json() == {"received": True}
+    assert not any("FOR UPDATE" in query["sql"] for query in captured.captured_queries)
+    assert ProcessedEvent.objects.get(event_id="evt_again").outcome == "no_change"

@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import Client
 
@@ -15,9 +16,9 @@ from tests.payments.conftest import intent_event, sign
 THREADS = 20
 
 
-def _post_concurrently(body: bytes, signature: str) -> list[int]:
+def _post_concurrently(body: bytes, signature: str) -> list[tuple[int, dict]]:
     barrier = threading.Barrier(THREADS)
-    statuses: list[int] = []
+    statuses: list[tuple[int, dict]] = []
     lock = threading.Lock()
 
     def deliver() -> None:
@@ -31,7 +32,7 @@ def _post_concurrently(body: bytes, signature: str) -> list[int]:
                 HTTP_STRIPE_SIGNATURE=signature,
             )
             with lock:
-                statuses.append(response.status_code)
+                statuses.append((response.status_code, response.json()))
         finally:
             connection.close()
 
@@ -48,8 +49,13 @@ def _post_concurrently(body: bytes, signature: str) -> list[int]:
 def test_same_event_from_twenty_threads_applies_once(webhook_secret):
     order = OrderFactory()
     body = intent_event(order, event_id="evt_concurrent")
-    statuses = _post_concurrently(body, sign(body))
-    assert statuses == [200] * THREADS
+    answers = _post_concurrently(body, sign(body))
+    assert [status for status, _body in answers] == [200] * THREADS
+    # One delivery applied it; the other nineteen waited on the event's unique row and rolled back.
+    assert sorted(body.get("duplicate", False) for _status, body in answers) == [False] + [True] * (
+        THREADS - 1
+    )
+    assert len(mail.outbox) == 1  # one "payment received" e-mail
     assert ProcessedEvent.objects.filter(event_id="evt_concurrent").count() == 1
     assert OrderEvent.objects.filter(order=order, to_status=Order.Status.PAID).count() == 1
     assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
