@@ -138,19 +138,39 @@ def _page(request: HttpRequest, orders: QuerySet[Order]) -> Page:
     return Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-# Both columns of the queue page are cached fragments, re-rendered when their orders change: one
-# aggregate query reads each column's count and latest updated_at (every write to an order sets
-# it), and those are the fragments' cache keys. The queue column is the same for every expert;
-# it also expires after a minute, so that "payée il y a…" is never more than a minute old.
+# Both columns of the queue page are cached fragments, re-rendered when the orders they show
+# change. Their key is the count and the latest updated_at of the live orders (paid, claimed,
+# awaiting validation): every write to an order sets updated_at, so a payment, a claim, an edited
+# question or a submission changes it, and so does an order leaving (the count drops, or the one
+# arriving at the same time is the latest). The queue column is the same for every expert; it
+# also expires after a minute, so that "payée il y a…" is never more than a minute old.
 QUEUE_CACHE_SECONDS = 60
+LIVE_STATUSES = [Status.PAID, Status.PROCESSING, Status.AWAITING_VALIDATION]
 MINE_STATUSES = [Status.PROCESSING, Status.AWAITING_VALIDATION]
 
 
-def _page_number(request: HttpRequest, count: int) -> int:
-    """The requested page, within 1..last; anything else is the first page."""
+def _requested_page(request: HttpRequest) -> int:
+    """The page asked for; the paginator brings one past the end back to the last."""
     value = request.GET.get("page", "")
-    last = max(1, -(-count // PAGE_SIZE))
-    return min(int(value), last) if value.isdigit() and int(value) > 0 else 1
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
+def _waiting_page(level: int | None, number: int) -> Page:
+    waiting = Order.objects.filter(status=Status.PAID)
+    if level:
+        waiting = waiting.filter(level=level)
+    listed = (
+        waiting.select_related("expert")
+        .only(*QUEUE_FIELDS, "expert__name")
+        .order_by("paid_at", "pk")
+    )
+    return Paginator(listed, PAGE_SIZE).get_page(number)
+
+
+def _my_orders(expert: Expert) -> list[Order]:
+    mine = Order.objects.filter(assigned_expert=expert, status__in=MINE_STATUSES)
+    fields = ("public_id", "number", "status", "level", "first_name", "assigned_at")
+    return list(mine.order_by("assigned_at", "pk").only(*fields)[:PAGE_SIZE])
 
 
 @expert_required
@@ -158,35 +178,20 @@ def _page_number(request: HttpRequest, count: int) -> int:
 def queue(request: HttpRequest) -> HttpResponse:
     """Paid orders waiting for an expert, oldest payment first; my orders beside them."""
     level = _level_filter(request)
-    waiting = Q(status=Status.PAID, level=level) if level else Q(status=Status.PAID)
-    mine = Q(assigned_expert=request.expert, status__in=MINE_STATUSES)
-    versions = Order.objects.filter(waiting | mine).aggregate(
-        waiting=Count("pk", filter=waiting),
-        waiting_changed=Max("updated_at", filter=waiting),
-        mine=Count("pk", filter=mine),
-        mine_changed=Max("updated_at", filter=mine),
+    number = _requested_page(request)
+    live = Order.objects.filter(status__in=LIVE_STATUSES).aggregate(
+        count=Count("pk"), changed=Max("updated_at")
     )
-    number = _page_number(request, versions["waiting"])
-    listed = (
-        Order.objects.filter(waiting)
-        .select_related("expert")
-        .only(*QUEUE_FIELDS, "expert__name")
-        .order_by("paid_at", "pk")
-    )
-    my_orders = (
-        Order.objects.filter(mine)
-        .order_by("assigned_at", "pk")
-        .only("public_id", "number", "status", "level", "first_name", "assigned_at")[:PAGE_SIZE]
-    )
+    version = f"{live['count']}:{live['changed']}"
     return render(
         request,
         "experts/queue.html",
         {
             # Both lists are read only when their cached column is missing.
-            "page": SimpleLazyObject(lambda: Paginator(listed, PAGE_SIZE).get_page(number)),
-            "mine": SimpleLazyObject(lambda: list(my_orders)),
-            "queue_version": f"{versions['waiting']}:{versions['waiting_changed']}",
-            "mine_version": f"{request.expert.pk}:{versions['mine']}:{versions['mine_changed']}",
+            "page": SimpleLazyObject(lambda: _waiting_page(level, number)),
+            "mine": SimpleLazyObject(lambda: _my_orders(request.expert)),
+            "queue_version": version,
+            "mine_version": f"{request.expert.pk}:{version}",
             "queue_seconds": QUEUE_CACHE_SECONDS,
             "page_number": number,
             "level": level,

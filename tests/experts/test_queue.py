@@ -216,3 +216,18 @@ def test_each_claim_button_posts_to_its_own_order_under_one_csrf_token(client, e
     assert form.count('name="csrfmiddlewaretoken"') == 1
     for order in orders:
         assert f'formaction="/desk/commande/{order.public_id}/prendre/"' in form
+
+
+def test_an_order_leaving_the_desk_leaves_the_cached_queue(client, expert_user):
+    """Refunded while waiting: the latest change is still the claim, but the count drops."""
+    waiting = factories.OrderFactory(paid=True)
+    claimed = factories.OrderFactory(paid=True)
+    client.force_login(expert_user)
+    client.post(f"/desk/commande/{claimed.public_id}/prendre/")
+    assert waiting.number in client.get("/desk/").content.decode()
+    Order.objects.filter(pk=waiting.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    services.mark_refunded(waiting, source="admin")
+    Order.objects.filter(pk=waiting.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    body = client.get("/desk/").content.decode()
+    assert waiting.number not in body
+    assert claimed.number in body.split('id="mine-title"')[1]
