@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -143,7 +144,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         return render(request, "orders/order_not_found.html", status=404)
     context = {
         "order": order,
-        "steps": build_timeline(order),
+        "steps": SimpleLazyObject(lambda: build_timeline(order)),  # read on a cache miss only
         "is_pending": order.status == Order.Status.PENDING,
         "is_failed": order.status == Order.Status.FAILED,
         "can_fill_intake": order.is_paid and order.status != Order.Status.REFUNDED,
