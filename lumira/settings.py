@@ -88,7 +88,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "experts:login"
-SESSION_ENGINE = "django.contrib.sessions.backends.db"  # no state on the app servers
+SESSION_ENGINE = "lumira.sessions"  # in the database: no state on the app servers
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
