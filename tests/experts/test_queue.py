@@ -1,5 +1,6 @@
 """The queue page (SPEC §8.2) and the validation queue (§8.4)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -231,3 +232,10 @@ def test_an_order_leaving_the_desk_leaves_the_cached_queue(client, expert_user):
     body = client.get("/desk/").content.decode()
     assert waiting.number not in body
     assert claimed.number in body.split('id="mine-title"')[1]
+
+
+def test_the_desk_menu_marks_the_page_it_is_on(client, expert_user):
+    client.force_login(expert_user)
+    for url, label in {"/desk/": "File d’attente", "/desk/validation/": "Validation"}.items():
+        page = client.get(url).content.decode()
+        assert re.findall(r'aria-current="page">([^<]+)<', page) == [label]

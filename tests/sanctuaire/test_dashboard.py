@@ -216,3 +216,19 @@ def test_the_dashboard_reads_the_orders_once_and_renders_cards_from_the_cache(cl
     # The session, the user with their profile, the orders: nothing per order.
     assert len(context.captured_queries) == 3
     assert page.count('class="timeline"') == 3
+
+
+def test_each_page_marks_its_own_link_and_carries_its_visitor_token(client):
+    """The client menu is a cached fragment: keyed by the current page, the token left out."""
+    client.force_login(make_client("lea@example.com"))
+    pages = {"/sanctuaire/": "Mes commandes", "/sanctuaire/profil/": "Mon profil"}
+    pages["/sanctuaire/mes-donnees/"] = "Mes données"
+    tokens = set()
+    for url, label in pages.items():
+        page = client.get(url).content.decode()
+        menu = page[
+            page.index('class="client-nav"') : page.index("</nav>", page.index("client-nav"))
+        ]
+        assert re.findall(r'aria-current="page">([^<]+)<', menu) == [label]
+        tokens.update(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', menu))
+    assert len(tokens) == 3  # each response masks the token afresh: none came from the cache
