@@ -34,8 +34,9 @@ def resolve_offer(*, slug: object = None, level: object = None, service: object 
         criteria["level"] = int(str(level).strip())
     if not criteria:
         raise OfferNotFound
-    # Four rows: one query, matched here, beats a query per criterion.
-    active = list(Offer.objects.filter(is_active=True))
+    # Four rows: one query, matched here, beats a query per criterion. (Level, slug and service
+    # are each unique: the order of the rows does not matter.)
+    active = list(Offer.objects.filter(is_active=True).order_by())
     matches = {
         next((offer for offer in active if getattr(offer, key) == value), None)
         for key, value in criteria.items()

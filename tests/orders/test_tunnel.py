@@ -3,6 +3,7 @@ import re
 import pytest
 from django.test import Client
 
+from experts.models import Expert
 from orders.models import Order
 from tests.factories import ExpertFactory
 
@@ -322,10 +323,24 @@ def test_the_cached_confirmation_follows_the_order_and_keeps_each_visitors_token
     assert page.cookies["csrftoken"]
 
 
-def test_the_cached_empty_tunnel_form_follows_the_experts_and_never_hides_errors(client):
+def test_the_empty_tunnel_form_follows_the_experts_within_a_minute(client, time_machine):
+    time_machine.move_to("2026-11-21 10:00:00+00:00", tick=False)
     assert "Orion" not in client.get("/commande/?offer=mystique").content.decode()
-    ExpertFactory(name="Orion")
-    assert "Orion" in client.get("/commande/?offer=mystique").content.decode()
+    orion = ExpertFactory(name="Orion")
+    time_machine.shift(61)
+    body = client.get("/commande/?offer=mystique").content.decode()
+    assert f'<option value="{orion.slug}">Orion</option>' in body
+    # Withdrawn: a form filled in meanwhile is checked against the experts as they are now.
+    Expert.objects.filter(pk=orion.pk).update(is_active=False)
+    answers = {"offer": "mystique", "email": "lea@example.com", "first_name": "Léa"}
+    body = client.post("/commande/", answers | {"last_name": "M", "expert": orion.slug})
+    assert "Choisissez un expert de la liste." in body.content.decode()
+    assert not Order.objects.exists()
+    time_machine.shift(61)
+    assert "Orion" not in client.get("/commande/?offer=mystique").content.decode()
+
+
+def test_the_cached_empty_tunnel_form_never_hides_errors(client):
     # A bound form is never the cached empty one: its answers and errors are this visitor's.
     body = client.post("/commande/", {"offer": "mystique", "email": "pas-un-mail"}).content.decode()
     assert "Cette adresse e-mail n’est pas valide." in body
