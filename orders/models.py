@@ -283,12 +283,7 @@ class Order(models.Model):
     @property
     def is_paid(self) -> bool:
         """Money was received and not refunded."""
-        return self.status in {
-            self.Status.PAID,
-            self.Status.PROCESSING,
-            self.Status.AWAITING_VALIDATION,
-            self.Status.COMPLETED,
-        }
+        return self.status in PAID_STATUSES
 
     @property
     def is_delivered(self) -> bool:
@@ -298,6 +293,17 @@ class Order(models.Model):
     def unlocked_sections(self) -> list[str]:
         """Content sections the client may read, by level (SPEC §9)."""
         return sections_for_level(self.level) if self.is_delivered else []
+
+
+# Money was received and not refunded (Order.is_paid).
+PAID_STATUSES = frozenset(
+    {
+        Order.Status.PAID,
+        Order.Status.PROCESSING,
+        Order.Status.AWAITING_VALIDATION,
+        Order.Status.COMPLETED,
+    }
+)
 
 
 class OrderPhoto(models.Model):

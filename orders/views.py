@@ -17,7 +17,7 @@ from orders import intake
 from orders.access import client_owns_order, remember_order
 from orders.catalogue import OfferMismatch, OfferNotFound, resolve_offer
 from orders.forms import CheckoutForm, DemoCardForm, IntakeForm
-from orders.models import Offer, Order
+from orders.models import PAID_STATUSES, Offer, Order
 from orders.timeline import build_timeline
 from payments.checkout import ensure_intent, start_checkout
 from payments.gateways import get_gateway, is_demo
@@ -126,7 +126,8 @@ def _confirmation_url(order: Order) -> str:
 
 
 # The page is cached per order and updated_at (every write to an order sets it): a client who
-# waits for the bank's answer reloads it, and so does its script, until the status moves.
+# waits for the bank's answer reloads it, and so does its script, until the status moves. Each
+# view reads only the status and updated_at; the order itself is read when the page is missing.
 CONFIRMATION_FIELDS = (*Order.SUMMARY_FIELDS, "updated_at")
 CONFIRMATION_SECONDS = 10 * 60
 
@@ -137,17 +138,27 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         public_id = uuid.UUID(request.GET.get("order_id", ""))
     except ValueError:
         return render(request, "orders/order_not_found.html", status=404)
-    orders = Order.objects.select_related("expert").only(*CONFIRMATION_FIELDS, "expert__name")
     try:
-        order = orders.get(public_id=public_id)
+        status, updated_at = Order.objects.values_list("status", "updated_at").get(
+            public_id=public_id
+        )
     except Order.DoesNotExist:
         return render(request, "orders/order_not_found.html", status=404)
+    order = SimpleLazyObject(
+        lambda: (
+            Order.objects.select_related("expert")
+            .only(*CONFIRMATION_FIELDS, "expert__name")
+            .get(public_id=public_id)
+        )
+    )
     context = {
         "order": order,
-        "steps": SimpleLazyObject(lambda: build_timeline(order)),  # read on a cache miss only
-        "is_pending": order.status == Order.Status.PENDING,
-        "is_failed": order.status == Order.Status.FAILED,
-        "can_fill_intake": order.is_paid and order.status != Order.Status.REFUNDED,
+        "public_id": public_id,
+        "version": updated_at.isoformat(),
+        "steps": SimpleLazyObject(lambda: build_timeline(order)),
+        "is_pending": status == Order.Status.PENDING,
+        "is_failed": status == Order.Status.FAILED,
+        "can_fill_intake": status in PAID_STATUSES,
         "step": 3,
         "cache_seconds": CONFIRMATION_SECONDS,
     }

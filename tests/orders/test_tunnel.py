@@ -1,7 +1,9 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from experts.models import Expert
 from orders.models import Order
@@ -302,9 +304,27 @@ def test_an_offer_edited_in_the_admin_shows_at_once_on_the_cached_landing(client
     assert "Niveau Profond" not in client.get("/").content.decode()
 
 
-def test_the_tunnel_page_reads_the_database_twice(client, django_assert_num_queries):
+def test_the_tunnel_page_reads_the_offers_and_the_experts_once_a_minute(
+    client, django_assert_num_queries
+):
     with django_assert_num_queries(2):  # the offer, the experts
         client.get("/commande/?offer=mystique")
+    with django_assert_num_queries(1):  # the offer: its price is always read afresh
+        client.get("/commande/?offer=mystique")
+
+
+def test_a_second_view_of_a_confirmation_reads_only_the_status(client):
+    order = _start(client)
+    url = f"/confirmation/?order_id={order.public_id}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    (query,) = [q["sql"] for q in context.captured_queries if "orders_order" in q["sql"]]
+    selected = query.split(" FROM ")[0]
+    assert "status" in selected
+    assert "updated_at" in selected
+    assert "email" not in selected
+    assert "price_cents" not in selected
 
 
 def test_the_cached_confirmation_follows_the_order_and_keeps_each_visitors_token(client):
