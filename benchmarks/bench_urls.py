@@ -1,8 +1,10 @@
-"""The site's URLs plus two reference views every figure is compared with.
+"""The site's URLs plus the reference views every figure is compared with.
 
 `/bench/trivial` is a few bytes with no database and no template: the ceiling of this server.
 `/bench/template` is a plain 5 KB template page (base-less, no i18n, no database): what a bare
 Django project renders, so a page's ratio to it says how much our own work costs.
+`/bench/logged-in` is the floor of a logged-in page: the session and the user read as every
+Sanctuaire and desk page reads them, then an empty page in the site's `base.html`.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +29,11 @@ ROWS = [
 ]
 
 
+LOGGED_IN_PAGE = engines["django"].from_string(
+    '{% extends "base.html" %}{% block content %}<h1>{{ user.first_name }}</h1>{% endblock %}'
+)
+
+
 def trivial(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
@@ -35,8 +42,15 @@ def plain_template(request: HttpRequest) -> HttpResponse:
     return HttpResponse(PLAIN_PAGE.render({"title": "Page de référence", "rows": ROWS}, request))
 
 
+def logged_in(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    return HttpResponse(LOGGED_IN_PAGE.render({}, request))
+
+
 urlpatterns = [
     path("bench/trivial", trivial),
     path("bench/template", plain_template),
+    path("bench/logged-in", logged_in),
     path("", include("lumira.urls")),
 ]

@@ -92,6 +92,8 @@ TRIVIAL = Target("trivial view (reference)", "/bench/trivial")
 TARGETS = [
     # The yardstick: a bare project's plain 5 KB template page ran at about 0.23x.
     Target("plain 5 KB template (reference)", "/bench/template"),
+    # The floor of the Sanctuaire and the desk: session, user, base.html, nothing else.
+    Target("logged-in empty page (reference)", "/bench/logged-in", session="client"),
     Target("landing `/`", "/", min_ratio=0.25),
     Target("tunnel `/commande/?offer=mystique`", "/commande/?offer=mystique", min_ratio=0.25),
     Target(
