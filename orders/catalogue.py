@@ -8,6 +8,7 @@ from django.core.cache.utils import make_template_fragment_key
 from orders.models import Offer
 
 IDENTIFIER = re.compile(r"[a-z0-9_-]{1,50}")
+LEVEL = re.compile(r"[0-9]{1,4}")
 
 
 class OfferNotFound(Exception):
@@ -29,7 +30,8 @@ def resolve_offer(*, slug: object = None, level: object = None, service: object 
                 raise OfferNotFound
             criteria[key] = text
     if level not in (None, ""):
-        if isinstance(level, bool) or not str(level).strip().isdigit():
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        if isinstance(level, bool) or not LEVEL.fullmatch(str(level).strip()):
             raise OfferNotFound
         criteria["level"] = int(str(level).strip())
     if not criteria:

@@ -217,6 +217,8 @@ def test_checkout_form_errors_are_shown_at_the_field(client, data, field_message
         ("?offer=nope", 404, "Cette offre n’existe pas"),
         ("", 404, "Cette offre n’existe pas"),
         ("?level=abc", 404, "Cette offre n’existe pas"),
+        ("?level=%C2%B2", 404, "Cette offre n’existe pas"),  # "²": a digit to str.isdigit()
+        ("?level=99999999999999999999", 404, "Cette offre n’existe pas"),
     ],
 )
 def test_checkout_with_a_bad_offer_explains_and_lists_the_offers(client, query, status, message):
