@@ -2,9 +2,6 @@
 
 import re
 
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
-
 from orders.models import Offer
 
 IDENTIFIER = re.compile(r"[a-z0-9_-]{1,50}")
@@ -48,8 +45,3 @@ def resolve_offer(*, slug: object = None, level: object = None, service: object 
     if len(matches) > 1:
         raise OfferMismatch
     return matches.pop()
-
-
-def forget_rendered_offers(**kwargs) -> None:
-    """An offer changed in the admin: the landing page's cached offer grid is stale."""
-    cache.delete(make_template_fragment_key("landing_offers"))

@@ -30,6 +30,7 @@ class Offer(models.Model):
     features = models.JSONField(_("prestations"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:
         ordering = ["sort_order", "level"]

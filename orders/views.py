@@ -30,8 +30,14 @@ PAYABLE = {Order.Status.PENDING, Order.Status.FAILED}
 
 @require_GET
 def landing(request: HttpRequest) -> HttpResponse:
-    offers = Offer.objects.filter(is_active=True)
-    return render(request, "orders/landing.html", {"offers": offers})
+    # The offer grid is cached under the catalogue's version: an offer saved in the admin (its
+    # price, its name, withdrawn) shows on the next view, whichever process renders it.
+    catalogue = Offer.objects.order_by().values_list("pk", "updated_at")
+    context = {
+        "offers": Offer.objects.filter(is_active=True),  # read on a cache miss only
+        "catalogue_version": " ".join(f"{pk}@{changed.isoformat()}" for pk, changed in catalogue),
+    }
+    return render(request, "orders/landing.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from experts.models import Expert
 from orders.models import Order
@@ -304,6 +305,18 @@ def test_an_offer_edited_in_the_admin_shows_at_once_on_the_cached_landing(client
     offer.is_active = False
     offer.save()
     assert "Niveau Profond" not in client.get("/").content.decode()
+
+
+def test_a_price_saved_by_another_process_shows_on_the_next_landing_view(client):
+    """No signal reaches this process's cache: the grid's key is the catalogue's version."""
+    from orders.models import Offer
+
+    assert "47,00" in client.get("/").content.decode()
+    # What another app server's save leaves in the database: a new price, a new updated_at.
+    Offer.objects.filter(slug="mystique").update(price_cents=5200, updated_at=timezone.now())
+    body = client.get("/").content.decode()
+    assert "52,00" in body
+    assert "47,00" not in body
 
 
 def test_the_tunnel_page_reads_the_offers_and_the_experts_once_a_minute(
