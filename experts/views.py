@@ -152,7 +152,8 @@ MINE_STATUSES = [Status.PROCESSING, Status.AWAITING_VALIDATION]
 def _requested_page(request: HttpRequest) -> int:
     """The page asked for; the paginator brings one past the end back to the last."""
     value = request.GET.get("page", "")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    # isascii(): str.isdigit() also accepts "²", which int() refuses.
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
 def _waiting_page(level: int | None, number: int) -> Page:

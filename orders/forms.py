@@ -130,7 +130,8 @@ class DemoCardForm(forms.Form):
 
     def clean_card_number(self) -> str:
         number = re.sub(r"[\s-]", "", self.cleaned_data["card_number"])
-        if not number.isdigit() or not 12 <= len(number) <= 19:
+        # isascii(): str.isdigit() also accepts "²" and "①", which int() refuses.
+        if not (number.isascii() and number.isdigit()) or not 12 <= len(number) <= 19:
             raise forms.ValidationError(_("Le numéro de carte doit contenir 12 à 19 chiffres."))
         return number
 

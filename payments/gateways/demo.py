@@ -101,7 +101,7 @@ class DemoGateway:
 
     def pay(self, order: Order, card_number: str) -> Intent:
         """Confirm the order's intent with a test card, as Stripe.js would; returns its state."""
-        number = "".join(ch for ch in card_number if ch.isdigit())
+        number = "".join(ch for ch in card_number if ch.isascii() and ch.isdigit())
         if not 12 <= len(number) <= 19 or not luhn_valid(number):
             raise PaymentDeclined("incorrect_number", decline_message(None, "incorrect_number"))
         with transaction.atomic():

@@ -62,6 +62,8 @@ def test_queue_is_paginated(client, expert_user):
     assert orders[24].number in second
     assert "Page 2 sur 2" in second
     assert client.get("/desk/?page=abc").status_code == 200
+    assert client.get("/desk/?page=%C2%B2").status_code == 200  # "²" passes str.isdigit()
+    assert orders[24].number in client.get("/desk/?page=99999").content.decode()  # the last page
 
 
 def test_my_orders_and_the_figures_sit_beside_the_queue(client, expert_user, other_expert_user):

@@ -156,6 +156,9 @@ def test_the_demo_events_went_through_the_webhook_log(client):
             "Le numéro de carte que vous avez saisi est incorrect.",
         ),
         ({"card_number": "abcd"}, "Le numéro de carte doit contenir 12 à 19 chiffres."),
+        # Digits to str.isdigit(), not to int(): "²" and "①".
+        ({"card_number": "²" * 16}, "Le numéro de carte doit contenir 12 à 19 chiffres."),
+        ({"card_number": "①" * 16}, "Le numéro de carte doit contenir 12 à 19 chiffres."),
         ({"card_number": ""}, "Indiquez le numéro de carte."),
         ({"expiry": "13/30"}, "Date d’expiration invalide (MM/AA)."),
         ({"expiry": "01/20"}, "Cette carte a expiré."),
