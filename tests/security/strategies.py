@@ -18,6 +18,8 @@ NASTY = [
     "<script>alert(1)</script>",
     "😀",
     "9" * 60,
+    "²",  # a digit to str.isdigit() that int() refuses (it made two 500s)
+    "①" * 16,
     " ",
     "",
 ]

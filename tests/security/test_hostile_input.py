@@ -487,7 +487,8 @@ PAGES_WITH_QUERIES = {
     "/": {},
     "/commande/": {
         "offer": slugs,
-        "level": digits | st.sampled_from(["1", "2", "3", "4", "-1", "1e3"]),
+        # "²" is a digit to str.isdigit() but not to int(); "٣" is an Arabic-Indic three.
+        "level": digits | st.sampled_from(["1", "2", "3", "4", "-1", "1e3", "²", "٣"]),
         "service": st.sampled_from(["basic", "advanced", "premium", "vip"]),
     },
     "/confirmation/": {"order_id": st.uuids().map(str)},
