@@ -296,6 +296,9 @@ class Order(models.Model):
         return sections_for_level(self.level) if self.is_delivered else []
 
 
+# Before payment: the order may still be paid. No transition leads back here from a paid state
+# (Order.TRANSITIONS), so an order seen outside these stays outside.
+UNPAID_STATUSES = frozenset({Order.Status.PENDING, Order.Status.FAILED})
 # Money was received and not refunded (Order.is_paid).
 PAID_STATUSES = frozenset(
     {

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from orders import emails
 from orders.exceptions import ContentIncomplete, TransitionRefused
-from orders.models import TEXT_SECTIONS, Offer, Order, OrderEvent, sections_for_level
+from orders.models import (
+    TEXT_SECTIONS,
+    UNPAID_STATUSES,
+    Offer,
+    Order,
+    OrderEvent,
+    sections_for_level,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -116,18 +123,14 @@ def attach_payment_intent(order: Order, payment_intent_id: str, payment_status: 
 
 # --- Payment outcomes (called by the webhook handlers only) -----------------------------------
 
-# The states before payment. Once paid, an order never returns to them (Order.TRANSITIONS), so
-# a redelivered or late event about a paid order is answered without locking its row.
-UNPAID = frozenset({Status.PENDING, Status.FAILED})
-
 
 def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -> bool:
     """pending|failed → paid. False when the order was already paid (or further along)."""
-    if order.status not in UNPAID:
-        return False  # no transition leads back from paid: no need to lock the row to know
+    if order.status not in UNPAID_STATUSES:
+        return False  # never unpaid again (UNPAID_STATUSES): no need to lock the row to know
     with transaction.atomic():
         order = _locked(order)
-        if order.status not in UNPAID:
+        if order.status not in UNPAID_STATUSES:
             return False
         _move(
             order,
@@ -146,7 +149,7 @@ def mark_failed(
     order: Order, *, code: str, message: str, source: str, payment_status: str = ""
 ) -> bool:
     """pending → failed, or a new failure on an already failed order. Never touches a paid one."""
-    if order.status not in UNPAID:
+    if order.status not in UNPAID_STATUSES:
         return False  # a late failure never undoes a payment (SPEC §6.4)
     with transaction.atomic():
         order = _locked(order)

@@ -17,15 +17,13 @@ from orders import intake
 from orders.access import client_owns_order, remember_order
 from orders.catalogue import OfferMismatch, OfferNotFound, resolve_offer
 from orders.forms import CheckoutForm, DemoCardForm, IntakeForm
-from orders.models import PAID_STATUSES, Offer, Order
+from orders.models import PAID_STATUSES, UNPAID_STATUSES, Offer, Order
 from orders.timeline import build_timeline
 from payments.checkout import ensure_intent, start_checkout
 from payments.gateways import get_gateway, is_demo
 from payments.gateways.base import GatewayConfigError, GatewayError, PaymentDeclined
 
 logger = logging.getLogger(__name__)
-
-PAYABLE = {Order.Status.PENDING, Order.Status.FAILED}
 
 
 @require_GET
@@ -92,7 +90,7 @@ def _offer_problem(request: HttpRequest, message: str, status: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     order = get_object_or_404(Order.objects.select_related("expert"), public_id=public_id)
-    if order.status not in PAYABLE:
+    if order.status not in UNPAID_STATUSES:
         return redirect(_confirmation_url(order))
     demo = is_demo()
     form = DemoCardForm(request.POST or None) if demo else None
