@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lumira.fragments import rows_version
 from orders import intake
 from orders.access import client_owns_order, remember_order
 from orders.catalogue import OfferMismatch, OfferNotFound, resolve_offer
@@ -33,7 +34,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     catalogue = Offer.objects.order_by().values_list("pk", "updated_at")
     context = {
         "offers": Offer.objects.filter(is_active=True),  # read on a cache miss only
-        "catalogue_version": " ".join(f"{pk}@{changed.isoformat()}" for pk, changed in catalogue),
+        "catalogue_version": rows_version(catalogue),
     }
     return render(request, "orders/landing.html", context)
 

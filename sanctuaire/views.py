@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from experts.svg import sanitize_svg_or_empty
+from lumira.fragments import rows_version
 from orders import emails
 from orders.access import client_owns_order
 from orders.intake import can_amend
@@ -204,10 +205,7 @@ def _card(order: Order) -> dict:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     orders = services.client_orders(request.user)
-    versions = orders.values_list("public_id", "updated_at")
-    version = " ".join(
-        f"{public_id}@{updated_at.isoformat()}" for public_id, updated_at in versions
-    )
+    version = rows_version(orders.values_list("public_id", "updated_at"))
     return render(
         request,
         "sanctuaire/dashboard.html",
