@@ -296,6 +296,40 @@ def test_order_detail_shows_contact_fields_to_the_owner_and_to_staff(client):
     )
 
 
+def test_order_detail_values_are_the_orders_own(client):
+    """The endpoint reads its columns with plain SQL: each value must be the ORM's, to the
+    time zone of a date and the expert's name through the join (SQLite and PostgreSQL)."""
+    expert = ExpertFactory(name="Maëlle Sorel")
+    order = OrderFactory(paid=True, expert=expert, first_name="Ana", last_name="Lys")
+    order.refresh_from_db()
+    body = client.get(f"/api/payments/order/{order.public_id}").json()["order"]
+    assert body == {
+        "id": str(order.public_id),
+        "orderNumber": order.number,
+        "status": "paid",
+        "paymentStatus": order.payment_status,
+        "amount": order.price_cents,
+        "currency": order.currency,
+        "service": order.service,
+        "level": order.level,
+        "levelName": order.level_name,
+        "expertName": "Maëlle Sorel",
+        "createdAt": order.created_at.isoformat(),
+        "paidAt": order.paid_at.isoformat(),
+    }
+    assert body["createdAt"].endswith("+00:00")
+    client.force_login(UserFactory(is_staff=True))
+    staff_view = client.get(f"/api/payments/order/{order.public_id}").json()["order"]
+    assert staff_view["customerEmail"] == order.email
+    assert staff_view["customerName"] == "Ana Lys"
+
+
+def test_order_detail_reads_one_row_for_a_stranger(client, django_assert_num_queries):
+    order = OrderFactory(paid=True)
+    with django_assert_num_queries(1):
+        assert client.get(f"/api/payments/order/{order.public_id}").status_code == 200
+
+
 @pytest.mark.parametrize("public_id", ["nope", "123", str(uuid.uuid4()), "%00", "' OR 1=1"])
 def test_order_detail_of_an_unknown_id_is_order_not_found(client, public_id):
     response = client.get(f"/api/payments/order/{public_id}")
