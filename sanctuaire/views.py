@@ -23,7 +23,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from experts.svg import sanitize_svg_or_empty
-from lumira.fragments import rows_version
 from orders import emails
 from orders.access import client_owns_order
 from orders.intake import can_amend
@@ -205,7 +204,6 @@ def _card(order: Order) -> dict:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     orders = services.client_orders(request.user)
-    version = rows_version(orders.values_list("public_id", "updated_at"))
     return render(
         request,
         "sanctuaire/dashboard.html",
@@ -214,7 +212,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "cards": SimpleLazyObject(
                 lambda: [_card(order) for order in orders.only(*DASHBOARD_FIELDS)]
             ),
-            "cards_version": version,
+            "cards_version": services.client_orders_version(request.user),
             "cards_seconds": DASHBOARD_CARDS_SECONDS,
         },
     )

@@ -1,6 +1,8 @@
 import re
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,6 +10,7 @@ from django.utils import timezone
 
 from orders import services
 from orders.models import Order, OrderPhoto
+from sanctuaire import services as sanctuaire_services
 from tests.factories import ExpertFactory, OrderFactory
 from tests.sanctuaire.helpers import image_bytes, make_client
 
@@ -205,6 +208,42 @@ def test_a_cached_order_card_changes_with_its_order(client):
     assert "Remplir mon formulaire" not in page
     assert "En cours" in page or "Lecture en préparation" in page
     assert 'class="current" aria-current="step">\n    Lecture en préparation' in page
+
+
+def _touch(order: Order) -> None:
+    Order.objects.filter(pk=order.pk).update(updated_at=timezone.now() + timedelta(minutes=5))
+
+
+@pytest.mark.parametrize("email", ["lea@example.com", ""])
+def test_the_cards_version_moves_with_exactly_the_clients_orders(email):
+    """`client_orders_version` is plain SQL beside the ORM's `client_orders`: each order in
+    one must move the version, each order outside it must not."""
+    user = make_client("lea@example.com")
+    get_user_model().objects.filter(pk=user.pk).update(email=email)
+    user.refresh_from_db()
+    linked = OrderFactory(paid=True, email="lea.pro@example.com", user=user)
+    by_email = OrderFactory(paid=True, email="lea@example.com")
+    someone_else = OrderFactory(paid=True, email="marc@example.com")
+    no_email = OrderFactory(paid=True)
+    Order.objects.filter(pk=no_email.pk).update(email="")
+    erased = OrderFactory(paid=True, email="lea@example.com", anonymised_at=timezone.now())
+
+    shown = set(sanctuaire_services.client_orders(user).values_list("pk", flat=True))
+    assert linked.pk in shown
+    assert (by_email.pk in shown) == bool(email)
+    for order in (linked, by_email, someone_else, no_email, erased):
+        before = sanctuaire_services.client_orders_version(user)
+        _touch(order)
+        moved = sanctuaire_services.client_orders_version(user) != before
+        assert moved == (order.pk in shown), order.email
+
+    # An order that comes (bought under the e-mail) or goes (erased) moves it too.
+    before = sanctuaire_services.client_orders_version(user)
+    OrderFactory(email="lea@example.com", user=user)
+    assert sanctuaire_services.client_orders_version(user) != before
+    before = sanctuaire_services.client_orders_version(user)
+    Order.objects.filter(pk=linked.pk).update(anonymised_at=timezone.now())
+    assert sanctuaire_services.client_orders_version(user) != before
 
 
 def test_the_dashboard_reads_the_orders_once_and_renders_cards_from_the_cache(client):
