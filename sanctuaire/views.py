@@ -203,16 +203,18 @@ def _card(order: Order) -> dict:
 @profile_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    orders = services.client_orders(request.user)
+    user = request.user
     return render(
         request,
         "sanctuaire/dashboard.html",
         {
-            # Read only when the cached cards are missing.
+            # Built and read only when the cached cards are missing.
             "cards": SimpleLazyObject(
-                lambda: [_card(order) for order in orders.only(*DASHBOARD_FIELDS)]
+                lambda: [
+                    _card(order) for order in services.client_orders(user).only(*DASHBOARD_FIELDS)
+                ]
             ),
-            "cards_version": services.client_orders_version(request.user),
+            "cards_version": services.client_orders_version(user),
             "cards_seconds": DASHBOARD_CARDS_SECONDS,
         },
     )
