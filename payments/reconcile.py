@@ -2,9 +2,12 @@
 
 import logging
 import uuid
+from functools import cache
 
+from django.db import connections, router
 from django.utils.translation import gettext as _
 
+from lumira import plainsql
 from orders import services
 from orders.models import Order
 from payments.gateways.base import Intent, decline_message, decline_reason
@@ -16,8 +19,7 @@ Outcome = ProcessedEvent.Outcome
 
 def find_order(intent: Intent) -> Order | None:
     """The order of a PaymentIntent: by its stored id, else by the orderId in its metadata."""
-    orders = Order.objects.only(*Order.SUMMARY_FIELDS)
-    order = orders.filter(payment_intent_id=intent.id).first()
+    order = order_of_intent_id(intent.id)
     if order is not None or not intent.order_public_id:
         return order
     try:
@@ -25,10 +27,37 @@ def find_order(intent: Intent) -> Order | None:
     except ValueError:
         return None
     # The intent was created but we stopped before storing its id: the metadata knows.
-    order = orders.filter(public_id=public_id, payment_intent_id=None).first()
+    order = _order_where("public_id", public_id, without_intent=True)
     if order is not None:
         services.attach_payment_intent(order, intent.id, intent.status)
     return order
+
+
+def order_of_intent_id(intent_id: str) -> Order | None:
+    return _order_where("payment_intent_id", intent_id)
+
+
+def _order_where(name: str, value, *, without_intent: bool = False) -> Order | None:
+    """The order whose unique `name` is `value`, with Order.SUMMARY_FIELDS loaded.
+
+    Every webhook delivery starts here; the SQL is written once per database (lumira.plainsql):
+    the ORM's build of `only(...).filter(...).first()` was 44 % of a redelivery's CPU.
+    """
+    alias = router.db_for_read(Order)
+    value = Order._meta.get_field(name).get_db_prep_value(value, connections[alias])
+    sql = _order_where_sql(alias, name, without_intent)
+    return next(iter(Order.objects.using(alias).raw(sql, [value])), None)
+
+
+@cache
+def _order_where_sql(alias: str, name: str, without_intent: bool) -> str:
+    sql = (
+        f"SELECT {plainsql.columns(Order, Order.SUMMARY_FIELDS, alias)} "  # noqa: S608
+        f"FROM {plainsql.table(Order, alias)} WHERE {plainsql.column(Order, name, alias)} = %s"
+    )
+    if without_intent:
+        sql += f" AND {plainsql.column(Order, 'payment_intent_id', alias)} IS NULL"
+    return sql
 
 
 def apply_intent(order: Order, intent: Intent, *, source: str) -> str:

@@ -16,10 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from lumira.jsonapi import BadRequest, ErrorCode, json_error, json_methods, read_body
 from orders import services
-from orders.models import Order
 from payments.gateways.base import Intent
 from payments.models import ProcessedEvent
-from payments.reconcile import apply_intent, find_order
+from payments.reconcile import apply_intent, find_order, order_of_intent_id
 
 logger = logging.getLogger(__name__)
 Outcome = ProcessedEvent.Outcome
@@ -108,11 +107,7 @@ def _on_intent(event: dict, source: str) -> tuple[str, str]:
 def _on_charge_refunded(event: dict, source: str) -> tuple[str, str]:
     charge = event["data"]["object"]
     intent_id = charge.get("payment_intent")
-    order = (
-        Order.objects.only(*Order.SUMMARY_FIELDS).filter(payment_intent_id=intent_id).first()
-        if isinstance(intent_id, str)
-        else None
-    )
+    order = order_of_intent_id(intent_id) if isinstance(intent_id, str) else None
     if order is None:
         return Outcome.UNKNOWN_INTENT, str(intent_id or "")
     amount, refunded = charge.get("amount"), charge.get("amount_refunded")

@@ -14,6 +14,7 @@ from django.db import connections, router, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from lumira import plainsql
 from lumira.fragments import rows_version
 from orders.models import EmailFailure, Order, OrderPhoto
 from sanctuaire.models import ClientProfile, DeletionRequest, LoginRequest, LoginToken
@@ -158,17 +159,15 @@ def client_orders_version(user: AbstractBaseUser) -> str:
 
 @cache
 def _client_orders_version_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
-    column = {name: quote(Order._meta.get_field(name).column) for name in ORDER_VERSION_FIELDS}
+    def column(name: str) -> str:
+        return plainsql.column(Order, name, alias)
+
     return (
-        f"SELECT {column['public_id']}, {column['updated_at']} "  # noqa: S608
-        f"FROM {quote(Order._meta.db_table)} "
-        f"WHERE ({column['user']} = %s OR {column['email']} = %s) "
-        f"AND {column['anonymised_at']} IS NULL ORDER BY {column['id']}"
+        f"SELECT {column('public_id')}, {column('updated_at')} "  # noqa: S608
+        f"FROM {plainsql.table(Order, alias)} "
+        f"WHERE ({column('user')} = %s OR {column('email')} = %s) "
+        f"AND {column('anonymised_at')} IS NULL ORDER BY {column('id')}"
     )
-
-
-ORDER_VERSION_FIELDS = ("id", "public_id", "updated_at", "user", "email", "anonymised_at")
 
 
 # --- My data ----------------------------------------------------------------------------------
