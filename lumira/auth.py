@@ -21,6 +21,8 @@ from django.db import connections, router
 from django.db.models import Model
 from django.db.models.fields.reverse_related import OneToOneRel
 
+from lumira import plainsql
+
 # The user's one-to-one profiles read with it, by the names `user.<name>` gives.
 PROFILES = ("expert", "client_profile")
 
@@ -58,8 +60,8 @@ class _UserQuery:
 def _user_query(alias: str) -> _UserQuery:
     """SELECT the user's columns, then each profile's, LEFT JOINed on its `user` field."""
     connection = connections[alias]
-    quote = connection.ops.quote_name
     user_model = get_user_model()
+    user_pk = plainsql.column(user_model, user_model._meta.pk.name, alias, of="u")
     relations = [user_model._meta.get_field(name) for name in PROFILES]
     models = [(user_model, None, "u")] + [
         (relation.related_model, relation, f"p{number}")
@@ -86,16 +88,16 @@ def _user_query(alias: str) -> _UserQuery:
                 relation,
             )
         )
-        columns += [f"{quote(table_alias)}.{quote(field.column)}" for field in fields]
+        columns += [plainsql.column(model, field.name, alias, of=table_alias) for field in fields]
         if relation is not None:
             joins.append(
-                f"LEFT OUTER JOIN {quote(model._meta.db_table)} {quote(table_alias)} "
-                f"ON {quote(table_alias)}.{quote(relation.field.column)} = "
-                f"{quote('u')}.{quote(user_model._meta.pk.column)}"
+                f"LEFT OUTER JOIN {plainsql.table(model, alias, as_=table_alias)} "
+                f"ON {plainsql.column(model, relation.field.name, alias, of=table_alias)} = "
+                f"{user_pk}"
             )
     sql = (
-        f"SELECT {', '.join(columns)} FROM {quote(user_model._meta.db_table)} {quote('u')} "  # noqa: S608
-        f"{' '.join(joins)} WHERE {quote('u')}.{quote(user_model._meta.pk.column)} = %s"
+        f"SELECT {', '.join(columns)} FROM {plainsql.table(user_model, alias, as_='u')} "  # noqa: S608
+        f"{' '.join(joins)} WHERE {user_pk} = %s"
     )
     return _UserQuery(sql, tuple(parts))
 
