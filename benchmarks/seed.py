@@ -27,7 +27,9 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.middleware.csrf import CSRF_SECRET_LENGTH  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from experts.models import Expert  # noqa: E402
 from orders.models import _NUMBER_ALPHABET, Offer, Order, OrderEvent  # noqa: E402
@@ -47,13 +49,23 @@ BATCH = 2_000
 
 
 def session_cookie(user: User) -> str:
-    """A `Cookie` header value logging `user` in, made as django.contrib.auth.login would."""
+    """A `Cookie` header value logging `user` in, made as django.contrib.auth.login would.
+
+    It carries a CSRF cookie too, as any logged-in browser's does: it loaded the login form, and
+    each page with a form (every Sanctuaire and desk page has the logout form) sets it. Without
+    it, every request would mint a new CSRF secret and answer a `Set-Cookie`, a first visit's
+    cost that a logged-in client never pays twice.
+    """
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    csrf_secret = get_random_string(CSRF_SECRET_LENGTH)  # letters and digits, as Django's
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf_secret}"
+    )
 
 
 def _number(index: int) -> str:
