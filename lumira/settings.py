@@ -134,6 +134,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
 # Rendered fragments are cached: a release that changes templates gives a shared cache a new prefix.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+# `{% cache %}` looks for this alias first and falls back on "default" through an exception, on
+# every fragment of every page: name the same cache here and skip that.
+CACHES["template_fragments"] = CACHES["default"]
 
 # --- Email ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
