@@ -6,7 +6,6 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connections, router
 from django.http import HttpRequest, JsonResponse
 
 from experts.models import Expert
@@ -160,7 +159,8 @@ def confirm_payment(request: HttpRequest) -> JsonResponse:
 @json_methods("GET")
 def order_detail(request: HttpRequest, public_id: str) -> JsonResponse:
     try:
-        order = _order_with_expert_name(uuid.UUID(public_id))
+        # Only ORDER_FIELDS are loaded, plus `expert_name` (None: no expert).
+        order = plainsql.one(Order, _order_detail_sql, "public_id", uuid.UUID(public_id))
     except ValueError:
         order = None
     if order is None:
@@ -221,10 +221,3 @@ def _order_detail_sql(alias: str) -> str:
         f"{plainsql.column(Order, 'expert', alias, of='o')} "
         f"WHERE {plainsql.column(Order, 'public_id', alias, of='o')} = %s"
     )
-
-
-def _order_with_expert_name(public_id: uuid.UUID) -> Order | None:
-    """The order with only ORDER_FIELDS loaded, plus `expert_name` ("" or None: no expert)."""
-    alias = router.db_for_read(Order)
-    value = Order._meta.get_field("public_id").get_db_prep_value(public_id, connections[alias])
-    return next(iter(Order.objects.using(alias).raw(_order_detail_sql(alias), [value])), None)

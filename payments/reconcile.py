@@ -4,7 +4,6 @@ import logging
 import uuid
 from functools import cache
 
-from django.db import connections, router
 from django.utils.translation import gettext as _
 
 from lumira import plainsql
@@ -43,10 +42,9 @@ def _order_where(name: str, value, *, without_intent: bool = False) -> Order | N
     Every webhook delivery starts here; the SQL is written once per database (lumira.plainsql):
     the ORM's build of `only(...).filter(...).first()` was 44 % of a redelivery's CPU.
     """
-    alias = router.db_for_read(Order)
-    value = Order._meta.get_field(name).get_db_prep_value(value, connections[alias])
-    sql = _order_where_sql(alias, name, without_intent)
-    return next(iter(Order.objects.using(alias).raw(sql, [value])), None)
+    return plainsql.one(
+        Order, lambda alias: _order_where_sql(alias, name, without_intent), name, value
+    )
 
 
 @cache
