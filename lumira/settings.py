@@ -69,6 +69,13 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that asks the socket instead of the server
+    # (lumira/db/postgresql/base.py); keepalives let the kernel notice a vanished host.
+    DATABASES["default"]["ENGINE"] = "lumira.db.postgresql"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         # Waiting on the write lock beats "database is locked" under concurrent webhooks;

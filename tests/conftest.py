@@ -1,5 +1,5 @@
 import pytest
-from django.conf import settings
+from django.db import connection
 
 from tests import factories, stripe_fake
 
@@ -73,7 +73,7 @@ def admin_user(db):
 
 
 def is_postgres() -> bool:
-    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    return connection.vendor == "postgresql"
 
 
 postgres_only = pytest.mark.skipif(
