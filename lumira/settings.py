@@ -130,7 +130,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "lumira.staticfiles.StaticFilesStorage"  # whitenoise's, URLs remembered
         )
     },
 }
