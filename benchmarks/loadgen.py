@@ -1,4 +1,7 @@
-"""A small HTTP/1.1 load generator (wrk is not installed): N threads, one connection each, bounded.
+"""A small HTTP/1.1 load generator: N threads, one connection each, bounded.
+
+It was written when wrk was not on the machine; Debian's wrk may be now, but the figures in the
+README come from this client, so it stays, to keep them comparable from one run to the next.
 
 gunicorn's sync workers answer one request per connection and then wait for the client to close
 its side too (gunicorn 27 drains the socket before closing), so each request here opens a
