@@ -1,18 +1,13 @@
 """lumira.staticfiles: whitenoise's manifest storage, each URL computed once per process."""
 
 import json
-import os
-import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from lumira.staticfiles import StaticFilesStorage
+from tests.production import run_with_production_settings
 
-ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = {
     "version": "1.1",
     "hash": "0123456789ab",
@@ -56,28 +51,13 @@ def test_a_name_missing_from_the_manifest_raises_every_time(storage):
 
 def test_production_settings_use_it():
     """In a fresh process with the production settings (DEBUG=0), as gunicorn runs them."""
-    env = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="lumira.settings",
-        PYTHONPATH=str(ROOT),
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(60),
-        DATABASE_URL="sqlite:///:memory:",
-    )
-    result = subprocess.run(
+    result = run_with_production_settings(
         [
-            sys.executable,
             "-c",
             "import django; django.setup(); "
             "from django.contrib.staticfiles.storage import staticfiles_storage as s; "
             "s._setup(); print(type(s._wrapped).__module__)",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        ]
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "lumira.staticfiles"

@@ -1,19 +1,15 @@
 """Response headers and deployment checks with the production settings (DEBUG off)."""
 
-import os
-import secrets
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from tests.factories import OrderFactory
+from tests.production import run_with_production_settings
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 # Pages, JSON answers and error answers alike: every response carries the headers.
 URLS = [
     "/",
@@ -140,37 +136,16 @@ def test_an_order_page_is_not_framed_or_sniffed(client):
 
 
 def deploy_check(**overrides: str) -> subprocess.CompletedProcess:
-    """`manage.py check --deploy --fail-level WARNING` in a fresh process, production-like.
-
-    Every variable the settings read is given explicitly, so neither this test process
-    (tests/settings.py turns SECURE_SSL_REDIRECT off) nor a developer's .env leaks in.
-    """
-    env = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="lumira.settings",
-        PYTHONPATH=str(ROOT),
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(60),
-        ALLOWED_HOSTS="lumira.example",
-        DATABASE_URL="sqlite:///:memory:",
-        SECURE_SSL_REDIRECT="1",
-        SECURE_HSTS_SECONDS="31536000",
-        PAYMENTS_DEMO="0",
-        STRIPE_SECRET_KEY="",
-        STRIPE_PUBLISHABLE_KEY="",
-        STRIPE_WEBHOOK_SECRET="",
-        DEMO_WEBHOOK_SECRET="",
-        GENERATION_WEBHOOK_URL="",
-    )
-    env.update(overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    """`manage.py check --deploy --fail-level WARNING` in a fresh process, production-like."""
+    return run_with_production_settings(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **{
+            "ALLOWED_HOSTS": "lumira.example",
+            "SECURE_SSL_REDIRECT": "1",
+            "SECURE_HSTS_SECONDS": "31536000",
+            "PAYMENTS_DEMO": "0",
+            **overrides,
+        },
     )
 
 
