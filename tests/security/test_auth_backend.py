@@ -17,26 +17,9 @@ from experts.models import Expert
 from lumira.auth import ModelBackend
 from sanctuaire.models import ClientProfile
 from tests import factories
+from tests.orm import assert_same_as_orm
 
 pytestmark = pytest.mark.django_db
-
-
-def fields_of(instance) -> dict:
-    return {
-        field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
-    }
-
-
-def assert_same_as_orm(instance) -> None:
-    """Every column equal to the ORM's reading, with the same Python type."""
-    fresh = type(instance)._default_manager.get(pk=instance.pk)
-    ours, theirs = fields_of(instance), fields_of(fresh)
-    assert ours == theirs
-    assert {name: type(value) for name, value in ours.items()} == {
-        name: type(value) for name, value in theirs.items()
-    }
-    assert instance._state.adding is False
-    assert instance._state.db == "default"
 
 
 def test_a_client_and_profile_in_one_query_read_as_the_orm_reads_them():
