@@ -3,10 +3,10 @@
 The ORM builds a query's SQL anew on each call, and for a one-row read that costs more CPU than
 running it (0.35 to 0.6 ms against 0.03 to 0.1 ms, timed in-process over 3,000 calls on SQLite
 and PostgreSQL). The hot reads (the session, the session's user, the order JSON, the webhook's
-order, the Sanctuaire's version) build their SQL once per database alias instead, from the
-models' own table and column names, and run it with `one()` (that is, `Model.objects.raw()`,
-which converts each column as the ORM does) or a plain cursor whose rows `ModelColumns` turns
-into instances. Everything else uses the ORM.
+order, the Sanctuaire's version, the tunnel's offers) build their SQL once per database alias
+instead, from the models' own table and column names, and run it with `one()` (that is,
+`Model.objects.raw()`, which converts each column as the ORM does) or a plain cursor whose rows
+`ModelColumns` turns into instances. Everything else uses the ORM.
 """
 
 from collections.abc import Callable, Iterable
