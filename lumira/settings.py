@@ -76,12 +76,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3
     )
-    # A statement run 5 times on a connection is prepared: PostgreSQL then skips parsing and
-    # planning it. Django leaves this off by default. The reads every request makes are planned
-    # again each time otherwise (the user with both profiles, a 3-table join, costs PostgreSQL
-    # 144 µs of CPU planned and 38 µs prepared). Preparing needs server-side binding. Behind a
-    # pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.21),
-    # set DB_PREPARE_THRESHOLD to an empty value.
+    # Once a statement has run 5 times on a connection, psycopg prepares it: PostgreSQL then
+    # skips parsing and planning it. Django leaves this off by default. The reads every request
+    # makes are planned again each time otherwise (the user with both profiles, a 3-table join,
+    # costs PostgreSQL 144 µs of CPU planned and 38 µs prepared). Preparing needs server-side
+    # binding. Behind a pooler in transaction mode that cannot keep prepared statements
+    # (PgBouncer before 1.21), set DB_PREPARE_THRESHOLD to an empty value.
     _prepare_threshold = env.str("DB_PREPARE_THRESHOLD", default="5")
     DATABASES["default"]["OPTIONS"].update(
         server_side_binding=True,

@@ -28,7 +28,7 @@ def options(**environment: str) -> list:
     return json.loads(result.stdout)
 
 
-def test_postgresql_prepares_a_statement_from_its_fifth_run():
+def test_postgresql_prepares_a_statement_once_it_has_run_five_times():
     postgres = "postgres://lumira@db.example.com:5432/lumira"
     assert options(DATABASE_URL=postgres) == [True, 5]
     # Behind a pooler that cannot keep them (PgBouncer in transaction mode, before 1.21).
