@@ -32,7 +32,7 @@ from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
 from experts.models import Expert  # noqa: E402
-from orders.models import _NUMBER_ALPHABET, Offer, Order, OrderEvent  # noqa: E402
+from orders.models import _NUMBER_ALPHABET, Offer, Order, OrderEvent, Reading  # noqa: E402
 from sanctuaire.models import ClientProfile  # noqa: E402
 
 S = Order.Status
@@ -107,17 +107,27 @@ def _order(index: int, offer: Offer, status: str, *, expert: Expert, owner: User
     if status in {S.PROCESSING, S.AWAITING_VALIDATION, S.COMPLETED, S.REFUNDED}:
         order.assigned_expert = expert
         order.assigned_at = created + timedelta(hours=2)
-    if status in {S.AWAITING_VALIDATION, S.COMPLETED, S.REFUNDED}:
-        order.archetype = "L’Éclaireuse"
-        order.reading = READING
-        order.ritual = "Allumez une bougie blanche au lever du jour."
-    if status == S.COMPLETED:
-        order.delivered_at = created + timedelta(days=2)
-        order.validated_at = order.delivered_at
     if status == S.FAILED:
         order.failure_code = "card_declined"
         order.failure_message = "Votre carte a été refusée."
     return order
+
+
+def _reading(order: Order) -> Reading | None:
+    """What the expert wrote, for the orders that went that far."""
+    if order.status not in {S.PROCESSING, S.AWAITING_VALIDATION, S.COMPLETED, S.REFUNDED}:
+        return None
+    reading = Reading(order=order)
+    if order.status != S.PROCESSING:
+        reading.texts = {
+            "archetype": "L’Éclaireuse",
+            "reading": READING,
+            "ritual": "Allumez une bougie blanche au lever du jour.",
+        }
+    if order.status == S.COMPLETED:
+        reading.delivered_at = order.created_at + timedelta(days=2)
+        reading.validated_at = reading.delivered_at
+    return reading
 
 
 def _events(order: Order, *, full: bool) -> list[OrderEvent]:
@@ -191,6 +201,10 @@ def seed(total: int) -> dict:
                     for order in orders
                     for event in _events(order, full=order.status in PIPELINE or order.user_id)
                 ],
+                batch_size=BATCH,
+            )
+            Reading.objects.bulk_create(
+                [reading for order in orders if (reading := _reading(order)) is not None],
                 batch_size=BATCH,
             )
     sample = list(

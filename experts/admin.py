@@ -16,9 +16,22 @@ class AssignedOrderInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["number", "status", "level", "assigned_at", "revision_count", "delivered_at"]
+    fields = ["number", "status", "level", "assigned_at", "revisions", "delivered_at"]
     readonly_fields = fields
     ordering = ["-assigned_at"]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("reading")
+
+    @admin.display(description=_("révisions"))
+    def revisions(self, order: Order) -> int:
+        reading = order.reading_or_none
+        return reading.revision_count if reading else 0
+
+    @admin.display(description=_("livrée le"))
+    def delivered_at(self, order: Order):
+        reading = order.reading_or_none
+        return reading.delivered_at if reading else None
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -19,27 +19,27 @@ from lumira.jsonapi import (
 )
 from orders.exceptions import ContentIncomplete, TransitionRefused
 from orders.models import Order
+from orders.sections import TEXT_SECTIONS, Kind
 
 logger = logging.getLogger(__name__)
 
-MAX_TEXT = 200_000
-
 
 def _read_content(data: dict) -> dict[str, str]:
+    """The text-like sections the generator sent, by section name (orders.sections)."""
     content = {}
-    for name in ["archetype", "reading", "ritual", "blockages_analysis", "soul_profile"]:
-        if name in data:
-            content[name] = optional_str(
-                data, name, max_length=160 if name == "archetype" else MAX_TEXT
-            )
-    if "mandala_svg" in data:
-        raw = optional_str(data, "mandala_svg", max_length=MAX_TEXT * 3)
-        try:
-            content["mandala_svg"] = sanitize_svg(raw)
-        except InvalidSvg:
-            raise BadRequest(
-                "Le champ « mandala_svg » n’est pas un SVG lisible.", ErrorCode.INVALID_PARAMETER
-            ) from None
+    for section in TEXT_SECTIONS:
+        if section.name not in data:
+            continue
+        value = optional_str(data, section.name, max_length=section.max_length)
+        if section.kind == Kind.SVG:
+            try:
+                value = sanitize_svg(value)
+            except InvalidSvg:
+                raise BadRequest(
+                    f"Le champ « {section.name} » n’est pas un SVG lisible.",
+                    ErrorCode.INVALID_PARAMETER,
+                ) from None
+        content[section.name] = value
     return content
 
 

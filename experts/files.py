@@ -1,13 +1,11 @@
 """What an uploaded file really is, read from its first and last bytes, never from its name.
 
 The stored name's extension is the detected one (orders.models._random_name keeps it), so the
-desk and the Sanctuaire can serve a file with the right type without trusting the upload.
+desk and the Sanctuaire can serve a file with the right type without trusting the upload. Size
+limits are the sections' own (orders.sections).
 """
 
 from django.core.files.uploadedfile import UploadedFile
-
-MAX_AUDIO_BYTES = 100 * 1024 * 1024  # an hour of 192 kb/s MP3 is about 85 MB
-MAX_PDF_BYTES = 20 * 1024 * 1024
 
 AUDIO_CONTENT_TYPES = {
     "mp3": "audio/mpeg",

@@ -4,96 +4,123 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from experts.files import MAX_AUDIO_BYTES, MAX_PDF_BYTES, detect_audio, is_pdf
+from experts.files import detect_audio, is_pdf
 from experts.svg import InvalidSvg, sanitize_svg
-from orders.models import SECTION_LEVELS as ORDER_SECTION_LEVELS
-
-# The level from which the client sees each part of the content (SPEC §9), by editor field.
-SECTION_LEVELS = {
-    ("mandala_svg" if name == "mandala" else name): level
-    for name, level in ORDER_SECTION_LEVELS.items()
-}
+from orders.sections import MEGABYTE, Kind, Section, sections_for_level
 
 
 def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class ContentForm(forms.Form):
-    """The content editor; only the sections the order's level delivers are shown."""
+def _limit(section: Section) -> str:
+    """A file section's size limit as the desk says it: "100 Mo"."""
+    return _("%(megabytes)d Mo") % {"megabytes": section.max_bytes // MEGABYTE}
 
-    archetype = forms.CharField(label=_("Archétype"), max_length=160, required=False)
-    reading = forms.CharField(label=_("Lecture"), required=False, widget=_textarea(12))
-    ritual = forms.CharField(label=_("Rituel"), required=False, widget=_textarea(6))
-    blockages_analysis = forms.CharField(
-        label=_("Analyse des blocages"), required=False, widget=_textarea(6)
-    )
-    soul_profile = forms.CharField(label=_("Profil d’âme"), required=False, widget=_textarea(6))
-    mandala_svg = forms.CharField(
-        label=_("Mandala (code SVG)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "class": "code"}),
-        help_text=_("Scripts, liens externes et gestionnaires d’événements sont retirés."),
-    )
-    audio = forms.FileField(
-        label=_("Fichier audio"),
-        required=False,
-        help_text=_("MP3, OGG, WAV ou M4A, 100 Mo au maximum."),
-        widget=forms.FileInput(attrs={"accept": ".mp3,.ogg,.wav,.m4a,audio/*"}),
-    )
-    pdf = forms.FileField(
-        label=_("Fichier PDF"),
-        required=False,
-        help_text=_("20 Mo au maximum."),
-        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
+
+def _too_big(upload: UploadedFile, section: Section) -> forms.ValidationError:
+    return forms.ValidationError(
+        _("Fichier trop lourd (%(size)s) : %(limit)s au maximum.")
+        % {"size": filesizeformat(upload.size), "limit": _limit(section)}
     )
 
-    def __init__(self, *args, level: int, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name, from_level in SECTION_LEVELS.items():
-            if level < from_level:
-                del self.fields[name]
 
-    def clean_mandala_svg(self) -> str:
+class SvgField(forms.CharField):
+    """SVG pasted as code, sanitised (scripts, external links and handlers removed)."""
+
+    def clean(self, value: str) -> str:
         try:
-            return sanitize_svg(self.cleaned_data["mandala_svg"])
+            return sanitize_svg(super().clean(value))
         except InvalidSvg:
             raise forms.ValidationError(
                 _("Ce n’est pas un SVG lisible : collez un document <svg>…</svg> sans DOCTYPE.")
             ) from None
 
-    def clean_audio(self) -> UploadedFile | None:
-        upload = self.cleaned_data.get("audio")
+
+class SectionFileField(forms.FileField):
+    """An audio or PDF upload, checked by its size and its bytes, stored under a fixed name."""
+
+    def __init__(self, section: Section, **kwargs) -> None:
+        self.section = section
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> UploadedFile | None:
+        upload = super().clean(data, initial)
         if not upload:
             return None
-        if upload.size > MAX_AUDIO_BYTES:
-            raise forms.ValidationError(
-                _("Fichier trop lourd (%(size)s) : 100 Mo au maximum.")
-                % {"size": filesizeformat(upload.size)}
-            )
-        kind = detect_audio(upload)
-        if kind is None:
-            raise forms.ValidationError(
-                _("Ce fichier n’est pas un audio MP3, OGG, WAV ou M4A lisible.")
-            )
-        upload.name = f"audio.{kind}"  # the stored extension is the detected one
+        if upload.size > self.section.max_bytes:
+            raise _too_big(upload, self.section)
+        if self.section.kind == Kind.AUDIO:
+            kind = detect_audio(upload)
+            if kind is None:
+                raise forms.ValidationError(
+                    _("Ce fichier n’est pas un audio MP3, OGG, WAV ou M4A lisible.")
+                )
+            upload.name = f"audio.{kind}"  # the stored extension is the detected one
+        else:
+            if not is_pdf(upload):
+                raise forms.ValidationError(_("Ce fichier n’est pas un PDF valide."))
+            upload.name = "lecture.pdf"
         return upload
 
-    def clean_pdf(self) -> UploadedFile | None:
-        upload = self.cleaned_data.get("pdf")
-        if not upload:
-            return None
-        if upload.size > MAX_PDF_BYTES:
-            raise forms.ValidationError(
-                _("Fichier trop lourd (%(size)s) : 20 Mo au maximum.")
-                % {"size": filesizeformat(upload.size)}
-            )
-        if not is_pdf(upload):
-            raise forms.ValidationError(_("Ce fichier n’est pas un PDF valide."))
-        upload.name = "lecture.pdf"
-        return upload
+
+def section_field(section: Section) -> forms.Field:
+    """The editor's field for one section, by its kind (orders.sections)."""
+    label = capfirst(section.label)
+    if section.kind == Kind.SHORT_TEXT:
+        return forms.CharField(label=label, max_length=section.max_length, required=False)
+    if section.kind == Kind.TEXT:
+        return forms.CharField(
+            label=label, max_length=section.max_length, required=False, widget=_textarea(8)
+        )
+    if section.kind == Kind.SVG:
+        return SvgField(
+            label=_("%(label)s (code SVG)") % {"label": label},
+            max_length=section.max_length,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "class": "code"}),
+            help_text=_("Scripts, liens externes et gestionnaires d’événements sont retirés."),
+        )
+    if section.kind == Kind.AUDIO:
+        return SectionFileField(
+            section,
+            label=_("Fichier %(label)s") % {"label": section.label},
+            required=False,
+            help_text=_("MP3, OGG, WAV ou M4A, %(limit)s au maximum.") % {"limit": _limit(section)},
+            widget=forms.FileInput(attrs={"accept": ".mp3,.ogg,.wav,.m4a,audio/*"}),
+        )
+    return SectionFileField(
+        section,
+        label=_("Fichier %(label)s") % {"label": section.label},
+        required=False,
+        help_text=_("%(limit)s au maximum.") % {"limit": _limit(section)},
+        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+
+
+class ContentForm(forms.Form):
+    """The reading's editor: one field per section of the order's level (orders.sections)."""
+
+    def __init__(self, *args, level: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections = sections_for_level(level)
+        for section in self.sections:
+            self.fields[section.name] = section_field(section)
+
+    def texts(self) -> dict[str, str]:
+        """The cleaned text-like sections, by name."""
+        return {s.name: self.cleaned_data[s.name] for s in self.sections if s.is_text}
+
+    def new_files(self) -> dict[str, UploadedFile]:
+        """The sections that received a new file, by name."""
+        return {
+            s.name: self.cleaned_data[s.name]
+            for s in self.sections
+            if s.is_file and self.cleaned_data.get(s.name)
+        }
 
 
 class GenerateForm(forms.Form):

@@ -4,6 +4,9 @@ Both directions are signed the same way: header `X-Lumira-Timestamp: <unix secon
 `X-Lumira-Signature: sha256=<hex>`, the HMAC-SHA256 with GENERATION_WEBHOOK_SECRET of
 `"<timestamp>." + raw body`. The timestamp bounds a replay to a few minutes; inside that window
 a callback already applied is recognised by its signature and changes nothing.
+
+The payload's `sections` lists the text-like sections of the order's level (orders.sections:
+short text, text, SVG) by name; the callback carries each as a string under that same name.
 """
 
 import hashlib
@@ -22,22 +25,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from experts.models import Expert, GenerationCallback
-from experts.services import CONTENT_FIELDS, WorkRefused, ensure_can_work
+from experts.services import WorkRefused, ensure_can_work, still_mine
 from orders import services as order_services
 from orders.exceptions import TransitionRefused
-from orders.models import Order
+from orders.models import Order, Reading
+from orders.sections import Section, text_sections_for_level
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Lumira-Signature"
 TIMESTAMP_HEADER = "X-Lumira-Timestamp"
 TOLERANCE_SECONDS = 300
-
-# The sections each level's reading has (SPEC §9) that the generator writes: text and mandala.
-LEVEL_SECTIONS = {
-    level: [*order_services.REQUIRED_CONTENT[level], *(["mandala_svg"] if level >= 4 else [])]
-    for level in (1, 2, 3, 4)
-}
 
 
 def is_configured() -> bool:
@@ -77,18 +75,14 @@ def request_generation(order: Order, *, expert: Expert, instructions: str) -> No
             _("Aucun générateur n’est configuré : rédigez le contenu dans l’éditeur.")
         )
     ensure_can_work(order, expert)
-    now = timezone.now()
     with transaction.atomic():
-        won = Order.objects.filter(
-            pk=order.pk, status=Order.Status.PROCESSING, assigned_expert=expert
-        ).update(
-            expert_instructions=instructions,
-            generation_requested_at=now,
+        still_mine(order, expert)
+        Reading.objects.filter(pk=order_services.reading_of(order).pk).update(
+            instructions=instructions,
+            generation_requested_at=timezone.now(),
             generation_error="",
-            updated_at=now,
+            updated_at=timezone.now(),
         )
-        if not won:
-            raise WorkRefused(_("Cette commande vient d’être modifiée par quelqu’un d’autre."))
         transaction.on_commit(partial(send_generation_request, order.pk), robust=True)
     order.refresh_from_db()
 
@@ -101,7 +95,7 @@ def build_payload(order: Order) -> dict:
         "level": order.level,
         "level_name": order.level_name,
         "offer": order.offer_name,
-        "sections": LEVEL_SECTIONS[order.level],
+        "sections": [section.name for section in text_sections_for_level(order.level)],
         "client": {
             "first_name": order.first_name,
             "date_of_birth": order.date_of_birth.isoformat() if order.date_of_birth else None,
@@ -112,14 +106,14 @@ def build_payload(order: Order) -> dict:
             "specific_context": order.specific_context,
             "audio_voice": order.audio_voice,
         },
-        "instructions": order.expert_instructions,
+        "instructions": order.reading.instructions,
         "callback_url": settings.SITE_URL + reverse("generation:callback", args=[order.public_id]),
     }
 
 
 def send_generation_request(order_id: int) -> None:
-    """POST the signed payload; a failure is written on the order for the expert to see."""
-    order = Order.objects.get(pk=order_id)
+    """POST the signed payload; a failure is written on the reading for the expert to see."""
+    order = Order.objects.select_related("reading").get(pk=order_id)
     url = settings.GENERATION_WEBHOOK_URL
     body = json.dumps(build_payload(order), ensure_ascii=False).encode("utf-8")
     timestamp = int(time.time())
@@ -160,16 +154,17 @@ def send_generation_request(order_id: int) -> None:
             return
     logger.warning("order %s: generation request failed: %s", order.number, error)
     # Only the request that failed writes its error; a newer request starts clean.
-    Order.objects.filter(pk=order.pk, generation_requested_at=order.generation_requested_at).update(
-        generation_error=error[:255]
-    )
+    Reading.objects.filter(
+        pk=order.reading.pk, generation_requested_at=order.reading.generation_requested_at
+    ).update(generation_error=error[:255])
 
 
 # --- Inbound: the callback -----------------------------------------------------------------------
 
 
 def apply_callback(order: Order, content: dict[str, str], *, signature: str) -> bool:
-    """Store the generated content and submit it; False when this callback was already applied.
+    """Store the generated sections (text by section name) and submit them; False when this
+    callback was already applied.
 
     Raises TransitionRefused when the order no longer waits for content, ContentIncomplete
     when a section its level needs is missing: in both cases nothing is stored.
@@ -183,26 +178,23 @@ def apply_callback(order: Order, content: dict[str, str], *, signature: str) -> 
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status != Order.Status.PROCESSING:
             raise TransitionRefused(order.status, Order.Status.AWAITING_VALIDATION)
-        fields = {
-            name: value
-            for name, value in content.items()
-            if name in {*CONTENT_FIELDS, "mandala_svg"}
-        }
-        Order.objects.filter(pk=order.pk).update(
-            generation_error="", updated_at=timezone.now(), **fields
-        )
-        order.refresh_from_db()
+        reading = order_services.reading_of(order)
+        reading.write_texts(content)
+        reading.generation_error = ""
+        reading.save(update_fields=["texts", "generation_error", "updated_at"])
         order_services.submit_for_validation(order, source="generator")
     return True
 
 
-def record_incomplete(order: Order, missing: list[str]) -> str:
+def record_incomplete(order: Order, missing: list[Section]) -> str:
     """Tell the expert the generator's answer lacked sections; returns the French message."""
-    labels = ", ".join(str(Order._meta.get_field(name).verbose_name) for name in missing)
+    labels = ", ".join(str(section.label) for section in missing)
     message = _("Le générateur a renvoyé un contenu incomplet (manque : %(labels)s).") % {
         "labels": labels
     }
-    Order.objects.filter(pk=order.pk, status=Order.Status.PROCESSING).update(
-        generation_error=message[:255]
-    )
+    with transaction.atomic():
+        reading = order_services.reading_of(order)
+        Reading.objects.filter(pk=reading.pk, order__status=Order.Status.PROCESSING).update(
+            generation_error=message[:255]
+        )
     return message

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from experts.models import Expert
-from orders.models import Order
+from orders.models import Order, Reading
+from orders.sections import BY_NAME
+from orders.services import reading_of
 
 logger = logging.getLogger(__name__)
-
-CONTENT_FIELDS = ["archetype", "reading", "ritual", "blockages_analysis", "soul_profile"]
 
 
 class WorkRefused(Exception):
@@ -38,6 +38,20 @@ def ensure_can_work(order: Order, expert: Expert) -> None:
         raise WorkRefused(_("Cette commande est prise en charge par un autre expert."))
 
 
+def still_mine(order: Order, expert: Expert) -> None:
+    """Inside a transaction: hold the order while it is still in preparation by `expert`.
+
+    The UPDATE's WHERE is the guard (SQLite and PostgreSQL alike): a submit, a return to the
+    queue or a refund that came first makes it match nothing, and one that comes after waits
+    for this transaction. It also moves `updated_at`, which the pages cached by it read.
+    """
+    won = Order.objects.filter(
+        pk=order.pk, status=Order.Status.PROCESSING, assigned_expert=expert
+    ).update(updated_at=timezone.now())
+    if not won:
+        raise WorkRefused(_("Cette commande vient d’être modifiée par quelqu’un d’autre."))
+
+
 def _delete_files(names: list[str]) -> None:
     for name in names:
         try:
@@ -50,34 +64,34 @@ def save_content(
     order: Order,
     *,
     expert: Expert,
-    content: dict[str, str],
-    audio: UploadedFile | None = None,
-    pdf: UploadedFile | None = None,
+    texts: dict[str, str],
+    files: dict[str, UploadedFile] | None = None,
 ) -> None:
-    """Store the expert's sections and files on an order they are preparing."""
+    """Store the expert's sections (text by section name, new files by section name)."""
     ensure_can_work(order, expert)
-    fields = {
-        name: value for name, value in content.items() if name in {*CONTENT_FIELDS, "mandala_svg"}
-    }
-    stored, replaced = [], []
-    for field_name, upload in (("audio_file", audio), ("pdf_file", pdf)):
-        if upload is None:
-            continue
-        field = Order._meta.get_field(field_name)
-        stored.append(default_storage.save(field.generate_filename(order, upload.name), upload))
-        fields[field_name] = stored[-1]
-        if getattr(order, field_name):
-            replaced.append(getattr(order, field_name).name)
+    texts = {name: value for name, value in texts.items() if BY_NAME[name].is_text}
+    files = {name: upload for name, upload in (files or {}).items() if BY_NAME[name].is_file}
+    reading = reading_of(order)
+    stored, replaced = {}, []
     try:
+        # Files are written first, outside the transaction; they are removed if it fails.
+        for name, upload in files.items():
+            field = Reading._meta.get_field(name)
+            stored[name] = default_storage.save(
+                field.generate_filename(reading, upload.name), upload
+            )
         with transaction.atomic():
-            won = Order.objects.filter(
-                pk=order.pk, status=Order.Status.PROCESSING, assigned_expert=expert
-            ).update(updated_at=timezone.now(), **fields)
-            if not won:
-                raise WorkRefused(_("Cette commande vient d’être modifiée par quelqu’un d’autre."))
+            still_mine(order, expert)  # from here on, concurrent saves of this order wait
+            reading = Reading.objects.get(pk=reading.pk)
+            reading.write_texts(texts)
+            for name, stored_name in stored.items():
+                if getattr(reading, name):
+                    replaced.append(getattr(reading, name).name)
+                setattr(reading, name, stored_name)
+            reading.save(update_fields=["texts", *stored, "updated_at"])
             # The old files go only once the new names are committed.
             transaction.on_commit(partial(_delete_files, replaced), robust=True)
     except Exception:
-        _delete_files(stored)
+        _delete_files(list(stored.values()))
         raise
     order.refresh_from_db()

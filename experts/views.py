@@ -17,7 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
@@ -27,20 +27,14 @@ from django.views.decorators.http import require_GET, require_POST
 from experts import generation
 from experts.access import expert_required
 from experts.files import AUDIO_CONTENT_TYPES, PDF_CONTENT_TYPE
-from experts.forms import (
-    SECTION_LEVELS,
-    ApproveForm,
-    ContentForm,
-    DeskLoginForm,
-    GenerateForm,
-    RejectForm,
-)
+from experts.forms import ApproveForm, ContentForm, DeskLoginForm, GenerateForm, RejectForm
 from experts.models import Expert
-from experts.services import CONTENT_FIELDS, WorkRefused, save_content
+from experts.services import WorkRefused, save_content
 from experts.svg import sanitize_svg_or_empty
 from orders import services as order_services
 from orders.exceptions import ContentIncomplete, TransitionRefused
-from orders.models import Order, OrderPhoto
+from orders.models import Order, OrderPhoto, Reading
+from orders.sections import Kind, sections_for_level
 
 logger = logging.getLogger(__name__)
 
@@ -103,13 +97,17 @@ def desk_stats() -> dict:
 
 
 def _compute_desk_stats() -> dict:
-    delivery = ExpressionWrapper(F("delivered_at") - F("paid_at"), output_field=DurationField())
+    delivery = ExpressionWrapper(
+        F("reading__delivered_at") - F("paid_at"), output_field=DurationField()
+    )
     shown = [Status.PAID, Status.PROCESSING, Status.AWAITING_VALIDATION, Status.COMPLETED]
     figures = Order.objects.aggregate(
         **{status.value: Count("pk", filter=Q(status=status)) for status in shown},
         average_delivery=Avg(
             delivery,
-            filter=Q(status=Status.COMPLETED, paid_at__isnull=False, delivered_at__isnull=False),
+            filter=Q(
+                status=Status.COMPLETED, paid_at__isnull=False, reading__delivered_at__isnull=False
+            ),
         ),
     )
     return {
@@ -210,7 +208,7 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
     """Content waiting for a second look, the longest-waiting first (SPEC §8.4)."""
     level = _level_filter(request)
     orders = Order.objects.filter(status=Status.AWAITING_VALIDATION).select_related(
-        "assigned_expert"
+        "assigned_expert", "reading"
     )
     if level:
         orders = orders.filter(level=level)
@@ -232,7 +230,7 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
 
 def _desk_order(public_id: UUID) -> Order:
     return get_object_or_404(
-        Order.objects.select_related("assigned_expert", "validated_by"),
+        Order.objects.select_related("assigned_expert", "reading__validated_by"),
         public_id=public_id,
         status__in=DESK_STATUSES,
     )
@@ -253,13 +251,28 @@ def _intake(order: Order) -> list[tuple[str, object]]:
     return [(label, value) for label, value in rows if value not in {None, ""}]
 
 
-def _sections(order: Order) -> list[dict]:
-    """The text sections of the order's level, with their current value, for reading."""
-    return [
-        {"label": Order._meta.get_field(name).verbose_name, "value": getattr(order, name)}
-        for name in CONTENT_FIELDS
-        if order.level >= SECTION_LEVELS[name]
-    ]
+# Where the desk shows a file or the mandala, by the kind of section (orders.sections).
+SECTION_URLS = {Kind.SVG: "experts:mandala", Kind.AUDIO: "experts:audio", Kind.PDF: "experts:pdf"}
+
+
+def _sections(order: Order, reading: Reading, form: ContentForm | None = None) -> list[dict]:
+    """The sections of the order's level as the desk shows them, with the editor's fields."""
+    rows = []
+    for section in sections_for_level(order.level):
+        url = ""
+        if section.kind in SECTION_URLS and reading.has(section):
+            url = reverse(SECTION_URLS[section.kind], args=[order.public_id])
+            if section.kind == Kind.SVG:
+                url += f"?v={int(reading.updated_at.timestamp())}"  # a new mandala, a new URL
+        rows.append(
+            {
+                "section": section,
+                "text": reading.text(section.name) if section.is_text else "",
+                "url": url,
+                "field": form[section.name] if form is not None else None,
+            }
+        )
+    return rows
 
 
 def _history(order: Order) -> list[dict]:
@@ -293,30 +306,27 @@ def _render_order(
 ) -> HttpResponse:
     is_mine = order.assigned_expert_id == request.expert.pk
     can_edit = order.status == Status.PROCESSING and is_mine
+    # Nobody wrote anything yet: an empty reading to show, saved by the first write.
+    reading = order.reading_or_none or Reading(order=order)
     if can_edit and content_form is None:
-        content_form = ContentForm(
-            level=order.level,
-            initial={name: getattr(order, name) for name in [*CONTENT_FIELDS, "mandala_svg"]},
-        )
+        content_form = ContentForm(level=order.level, initial=reading.texts)
     context = {
         "order": order,
+        "reading": reading,
         "is_mine": is_mine,
         "can_claim": order.status == Status.PAID,
         "can_edit": can_edit,
         "can_validate": order.status == Status.AWAITING_VALIDATION,
         "generator_ready": generation.is_configured(),
         "content_form": content_form if can_edit else None,
-        "generate_form": GenerateForm(initial={"instructions": order.expert_instructions}),
+        "generate_form": GenerateForm(initial={"instructions": reading.instructions}),
         "reject_form": reject_form or RejectForm(),
         "approve_form": ApproveForm(),
         "intake": _intake(order),
         "photos": order.photos.all(),
-        "sections": _sections(order),
-        "has_audio_section": order.level >= SECTION_LEVELS["audio"],
-        "has_pdf_section": order.level >= SECTION_LEVELS["pdf"],
-        "has_mandala_section": order.level >= SECTION_LEVELS["mandala_svg"],
+        "sections": _sections(order, reading, content_form if can_edit else None),
         "history": _history(order),
-        "show_rejection": bool(order.rejection_reason) and order.status == Status.PROCESSING,
+        "show_rejection": bool(reading.rejection_reason) and order.status == Status.PROCESSING,
     }
     return render(request, "experts/order.html", context, status=status)
 
@@ -384,15 +394,8 @@ def save_order_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
             request, _("Le contenu ne se modifie que pendant la préparation de la commande.")
         )
         return _back(order)
-    data = form.cleaned_data
     try:
-        save_content(
-            order,
-            expert=request.expert,
-            content={name: data[name] for name in [*CONTENT_FIELDS, "mandala_svg"] if name in data},
-            audio=data.get("audio"),
-            pdf=data.get("pdf"),
-        )
+        save_content(order, expert=request.expert, texts=form.texts(), files=form.new_files())
     except WorkRefused as refusal:
         messages.error(request, refusal.message)
         return _back(order)
@@ -418,7 +421,7 @@ def generate_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
         messages.error(request, refusal.message)
         return _back(order)
     order.refresh_from_db()  # the call ran after the commit and may have left an error
-    if not order.generation_error:
+    if not order.reading.generation_error:
         messages.success(
             request,
             _("Demande envoyée au générateur : le contenu arrivera en validation dès son retour."),
@@ -436,10 +439,9 @@ def submit_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         order_services.submit_for_validation(order, actor=request.user)
     except ContentIncomplete as incomplete:
-        labels = ", ".join(
-            str(Order._meta.get_field(name).verbose_name) for name in incomplete.missing
+        messages.error(
+            request, _("Contenu incomplet : il manque %(labels)s.") % {"labels": incomplete.labels}
         )
-        messages.error(request, _("Contenu incomplet : il manque %(labels)s.") % {"labels": labels})
         return _back(order)
     except TransitionRefused as refusal:
         messages.error(request, refusal.message)
@@ -523,33 +525,39 @@ def order_photo(request: HttpRequest, public_id: UUID, photo_id: UUID) -> FileRe
     return _file_response(photo.file.name, content_type)
 
 
+def _desk_reading(public_id: UUID) -> Reading:
+    reading = _desk_order(public_id).reading_or_none
+    if reading is None:
+        raise Http404
+    return reading
+
+
 @expert_required
 @require_GET
 def order_audio(request: HttpRequest, public_id: UUID) -> FileResponse:
-    order = _desk_order(public_id)
-    extension = order.audio_file.name.rsplit(".", 1)[-1].lower() if order.audio_file else ""
+    audio = _desk_reading(public_id).audio
+    extension = audio.name.rsplit(".", 1)[-1].lower() if audio else ""
     if extension not in AUDIO_CONTENT_TYPES:
         raise Http404
-    return _file_response(order.audio_file.name, AUDIO_CONTENT_TYPES[extension])
+    return _file_response(audio.name, AUDIO_CONTENT_TYPES[extension])
 
 
 @expert_required
 @require_GET
 def order_pdf(request: HttpRequest, public_id: UUID) -> FileResponse:
-    order = _desk_order(public_id)
+    reading = _desk_reading(public_id)
     return _file_response(
-        order.pdf_file.name if order.pdf_file else "",
+        reading.pdf.name if reading.pdf else "",
         PDF_CONTENT_TYPE,
-        download_as=f"{order.number}.pdf",
+        download_as=f"{reading.order.number}.pdf",
     )
 
 
 @expert_required
 @require_GET
 def order_mandala(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    order = _desk_order(public_id)
     # Sanitised on save too; again here for content that arrived another way (import).
-    svg = sanitize_svg_or_empty(order.mandala_svg)
+    svg = sanitize_svg_or_empty(_desk_reading(public_id).text("mandala"))
     if not svg:
         raise Http404
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

@@ -6,11 +6,14 @@ import logging
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from orders import emails
-from orders.models import EmailFailure, Offer, Order, OrderEvent, OrderPhoto
+from orders.models import EmailFailure, Offer, Order, OrderEvent, OrderPhoto, Reading
+from orders.sections import sections_for_level
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayError
 from sanctuaire import services as client_data
@@ -59,6 +62,51 @@ class OrderPhotoInline(admin.TabularInline):
         return False
 
 
+class ReadingInline(admin.StackedInline):
+    """The expert's work, read-only: it changes at the desk, where every change is guarded."""
+
+    model = Reading
+    can_delete = False
+    classes = ["collapse"]
+    fields = [
+        "sections",
+        "instructions",
+        "generation_requested_at",
+        "generation_error",
+        "revision_count",
+        "review_notes",
+        "rejection_reason",
+        "validation_notes",
+        "validated_by",
+        "validated_at",
+        "delivered_at",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("sections"))
+    def sections(self, reading: Reading) -> str:
+        """Each section of the order's level (orders.sections): its text, or its file's name."""
+        rows = []
+        for section in sections_for_level(reading.order.level):
+            if section.is_file:
+                value = getattr(reading, section.name).name or "—"
+            else:
+                value = reading.text(section.name) or "—"
+            rows.append((capfirst(section.label), value))
+        return format_html(
+            "<dl>{}</dl>",
+            format_html_join("", '<dt>{}</dt><dd style="white-space: pre-wrap">{}</dd>', rows),
+        )
+
+
 PAYMENT_FIELDS = [
     "payment_intent_id",
     "payment_status",
@@ -85,7 +133,7 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["number", "email", "payment_intent_id", "last_name"]
     list_select_related = ["offer"]
     date_hierarchy = "created_at"
-    inlines = [OrderPhotoInline, OrderEventInline]
+    inlines = [ReadingInline, OrderPhotoInline, OrderEventInline]
     actions = ["refund", "resend_access_email", "export_csv", "anonymise_client"]
     readonly_fields = [
         "public_id",
@@ -100,12 +148,6 @@ class OrderAdmin(admin.ModelAdmin):
         *PAYMENT_FIELDS,
         "assigned_expert",
         "assigned_at",
-        "revision_count",
-        "validated_by",
-        "validated_at",
-        "delivered_at",
-        "generation_requested_at",
-        "generation_error",
         "anonymised_at",
         "legacy_id",
         "created_at",
@@ -160,40 +202,7 @@ class OrderAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (
-            _("Travail de l’expert"),
-            {
-                "fields": [
-                    "assigned_expert",
-                    "assigned_at",
-                    "expert_instructions",
-                    "archetype",
-                    "reading",
-                    "ritual",
-                    "blockages_analysis",
-                    "soul_profile",
-                    "mandala_svg",
-                    "audio_file",
-                    "pdf_file",
-                    "generation_requested_at",
-                    "generation_error",
-                ]
-            },
-        ),
-        (
-            _("Validation"),
-            {
-                "fields": [
-                    "revision_count",
-                    "review_notes",
-                    "rejection_reason",
-                    "validation_notes",
-                    "validated_by",
-                    "validated_at",
-                    "delivered_at",
-                ]
-            },
-        ),
+        (_("Travail de l’expert"), {"fields": ["assigned_expert", "assigned_at"]}),
     ]
 
     @admin.display(description=_("montant"), ordering="price_cents")

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from orders.sections import Section
+
 
 class TransitionRefused(Exception):
     """The status machine (SPEC §5) does not allow this change, or another request won."""
@@ -22,8 +24,13 @@ class TransitionRefused(Exception):
 
 
 class ContentIncomplete(Exception):
-    """Submitting for validation needs at least the sections the order's level unlocks."""
+    """Submitting for validation needs the sections the order's level requires."""
 
-    def __init__(self, missing: list[str]) -> None:
+    def __init__(self, missing: list[Section]) -> None:
         self.missing = missing
-        super().__init__("missing content: " + ", ".join(missing))
+        super().__init__("missing content: " + ", ".join(section.name for section in missing))
+
+    @property
+    def labels(self) -> str:
+        """The missing sections as the desk names them: "rituel, analyse des blocages"."""
+        return ", ".join(str(section.label) for section in self.missing)

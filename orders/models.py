@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from orders.sections import Section, required_sections, sections_for_level
+
 # Crockford-style alphabet: no 0/O or 1/I/L to misread over the phone.
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -73,26 +75,6 @@ def upload_audio(instance: models.Model, filename: str) -> str:
 
 def upload_pdf(instance: models.Model, filename: str) -> str:
     return _random_name("pdf", filename)
-
-
-# The level from which a client receives each part of a reading (SPEC §9): one table that the
-# Sanctuaire's gating, the desk's editor, submission and the generator all read.
-SECTION_LEVELS = {
-    "reading": 1,
-    "archetype": 1,
-    "ritual": 2,
-    "blockages_analysis": 3,
-    "audio": 3,
-    "soul_profile": 4,
-    "mandala": 4,
-    "pdf": 4,
-}
-# Sections written as text (the others are files, or the mandala's SVG).
-TEXT_SECTIONS = ("archetype", "reading", "ritual", "blockages_analysis", "soul_profile")
-
-
-def sections_for_level(level: int) -> list[str]:
-    return [name for name, first_level in SECTION_LEVELS.items() if level >= first_level]
 
 
 class Order(models.Model):
@@ -202,30 +184,6 @@ class Order(models.Model):
         verbose_name=_("expert assigné"),
     )
     assigned_at = models.DateTimeField(_("assignée le"), null=True, blank=True)
-    expert_instructions = models.TextField(_("instructions"), blank=True)
-    archetype = models.CharField(_("archétype"), max_length=160, blank=True)
-    reading = models.TextField(_("lecture"), blank=True)
-    ritual = models.TextField(_("rituel"), blank=True)
-    blockages_analysis = models.TextField(_("analyse des blocages"), blank=True)
-    soul_profile = models.TextField(_("profil d’âme"), blank=True)
-    mandala_svg = models.TextField(_("mandala (SVG)"), blank=True)
-    audio_file = models.FileField(_("audio"), upload_to=upload_audio, blank=True)
-    pdf_file = models.FileField(_("PDF"), upload_to=upload_pdf, blank=True)
-    generation_requested_at = models.DateTimeField(null=True, blank=True)
-    generation_error = models.CharField(_("erreur du générateur"), max_length=255, blank=True)
-    revision_count = models.PositiveIntegerField(_("révisions"), default=0)
-    review_notes = models.TextField(_("notes de relecture"), blank=True)
-    validation_notes = models.TextField(_("notes de validation"), blank=True)
-    rejection_reason = models.TextField(_("motif du rejet"), blank=True)
-    validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="validated_orders",
-    )
-    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("livrée le"), null=True, blank=True)
 
     # Personal data erased on request (the accounting stays).
     anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
@@ -256,7 +214,7 @@ class Order(models.Model):
         "price_cents", "currency", "duration_minutes", "email", "first_name", "last_name",
         "user_id", "expert_id", "payment_intent_id", "payment_status", "paid_at",
         "failure_code", "failure_message", "refunded_at", "intake_submitted_at", "assigned_at",
-        "validated_at", "delivered_at", "revision_count", "created_at",
+        "created_at",
     )  # fmt: skip
 
     def save(self, *args, **kwargs) -> None:
@@ -291,9 +249,17 @@ class Order(models.Model):
         return self.status == self.Status.COMPLETED
 
     @property
-    def unlocked_sections(self) -> list[str]:
-        """Content sections the client may read, by level (SPEC §9)."""
+    def unlocked_sections(self) -> list[Section]:
+        """The reading's sections the client may see: none before delivery (SPEC §9)."""
         return sections_for_level(self.level) if self.is_delivered else []
+
+    @property
+    def reading_or_none(self) -> "Reading | None":
+        """The order's reading, None until someone started writing it."""
+        try:
+            return self.reading
+        except Reading.DoesNotExist:
+            return None
 
 
 # Before payment: the order may still be paid. No transition leads back here from a paid state
@@ -329,6 +295,79 @@ class OrderPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number} / {self.public_id}"
+
+
+class Reading(models.Model):
+    """What the expert produces for one order, and its review (SPEC §5).
+
+    The sections are those of `orders.sections`: the text-like ones in `texts`, keyed by section
+    name; each file section in the file field of the same name. Created with the first content
+    (an expert's save, a generator request or callback, the legacy import), so an order nobody
+    worked on has none: `Order.reading_or_none`.
+    """
+
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, related_name="reading", verbose_name=_("commande")
+    )
+    texts = models.JSONField(_("textes"), default=dict, blank=True)
+    audio = models.FileField(_("audio"), upload_to=upload_audio, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=upload_pdf, blank=True)
+
+    # The external generator (SPEC §8.3): what the expert asked, when, and what went wrong.
+    instructions = models.TextField(_("instructions pour le générateur"), blank=True)
+    generation_requested_at = models.DateTimeField(_("générateur appelé le"), null=True, blank=True)
+    generation_error = models.CharField(_("erreur du générateur"), max_length=255, blank=True)
+
+    # Review (SPEC §8.4)
+    revision_count = models.PositiveIntegerField(_("révisions"), default=0)
+    review_notes = models.TextField(_("notes de relecture"), blank=True)
+    rejection_reason = models.TextField(_("motif du rejet"), blank=True)
+    validation_notes = models.TextField(_("notes de validation"), blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="validated_readings",
+        verbose_name=_("validée par"),
+    )
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("livrée le"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lecture")
+        verbose_name_plural = _("lectures")
+
+    def __str__(self) -> str:
+        return str(_("Lecture de la commande %(order)s") % {"order": self.order_id})
+
+    def text(self, name: str) -> str:
+        """A text-like section's content, "" when nothing was written."""
+        return self.texts.get(name, "")
+
+    def write_texts(self, texts: dict[str, str]) -> None:
+        """Set these text sections (by name); an empty one is removed. Not saved."""
+        merged = {**self.texts, **texts}
+        self.texts = {name: value for name, value in merged.items() if value}
+
+    def has(self, section: Section) -> bool:
+        """Whether the section has content (a file, or text that is not blank)."""
+        if section.is_file:
+            return bool(getattr(self, section.name))
+        return bool(self.text(section.name).strip())
+
+
+def missing_sections(order: Order) -> list[Section]:
+    """The sections its level requires that the order's reading does not have yet."""
+    reading = order.reading_or_none
+    return [
+        section
+        for section in required_sections(order.level)
+        if reading is None or not reading.has(section)
+    ]
 
 
 class OrderEvent(models.Model):

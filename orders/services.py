@@ -9,28 +9,16 @@ from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from orders import emails
 from orders.exceptions import ContentIncomplete, TransitionRefused
-from orders.models import (
-    TEXT_SECTIONS,
-    UNPAID_STATUSES,
-    Offer,
-    Order,
-    OrderEvent,
-    sections_for_level,
-)
+from orders.models import UNPAID_STATUSES, Offer, Order, OrderEvent, Reading, missing_sections
 
 logger = logging.getLogger(__name__)
 
 Status = Order.Status
-
-# The text each level must carry before it can be submitted (the sections of SPEC §9).
-REQUIRED_CONTENT = {
-    level: [name for name in TEXT_SECTIONS if name in sections_for_level(level)]
-    for level in (1, 2, 3, 4)
-}
 
 
 def _move(
@@ -219,13 +207,18 @@ def return_to_queue(order: Order, *, actor) -> None:
     _move(order, Status.PAID, actor=actor, assigned_expert=None, assigned_at=None)
 
 
-def missing_content(order: Order) -> list[str]:
-    return [name for name in REQUIRED_CONTENT[order.level] if not getattr(order, name).strip()]
+def reading_of(order: Order) -> Reading:
+    """The order's reading, created empty the first time someone writes to it."""
+    reading = order.reading_or_none
+    if reading is None:
+        reading, _created = Reading.objects.get_or_create(order=order)
+        order.reading = reading  # what `order.reading` answers from now on
+    return reading
 
 
 def submit_for_validation(order: Order, *, actor=None, source: str = "") -> None:
-    """processing → awaiting_validation, once the level's content is there."""
-    missing = missing_content(order)
+    """processing → awaiting_validation, once every section the level requires is there."""
+    missing = missing_sections(order)
     if missing:
         raise ContentIncomplete(missing)
     _move(order, Status.AWAITING_VALIDATION, actor=actor, source=source)
@@ -235,52 +228,52 @@ def reject(order: Order, *, validator, reason: str) -> None:
     """awaiting_validation → processing, with the reason the expert will read."""
     if not reason.strip():
         raise ValueError("a rejection needs a reason")
-    _move(
-        order,
-        Status.PROCESSING,
-        actor=validator,
-        note=reason,
-        rejection_reason=reason,
-        revision_count=order.revision_count + 1,
-    )
+    with transaction.atomic():
+        # The reading first: `_move` then reloads the order, its reading included.
+        Reading.objects.filter(pk=reading_of(order).pk).update(
+            rejection_reason=reason,
+            revision_count=F("revision_count") + 1,
+            updated_at=timezone.now(),
+        )
+        _move(order, Status.PROCESSING, actor=validator, note=reason)
 
 
 def approve(order: Order, *, validator, notes: str = "") -> None:
     """awaiting_validation → completed: delivered to the Sanctuaire, client emailed."""
     with transaction.atomic():
         now = timezone.now()
-        _move(
-            order,
-            Status.COMPLETED,
-            actor=validator,
-            note=notes,
+        # The reading first: `_move` then reloads the order, its reading included.
+        Reading.objects.filter(pk=reading_of(order).pk).update(
             validated_by=validator,
             validated_at=now,
             validation_notes=notes,
             delivered_at=now,
+            updated_at=now,
         )
+        _move(order, Status.COMPLETED, actor=validator, note=notes)
         transaction.on_commit(partial(emails.send_delivery, order.pk), robust=True)
 
 
 # --- Legacy import (SPEC §10) -----------------------------------------------------------------
 
 
-def import_orders(entries: list[tuple[dict[str, object], str, str]]) -> None:
-    """Create orders brought over from the old system, each (fields, status, note) at its status.
+def import_orders(entries: list[tuple[dict[str, object], dict | None, str, str]]) -> None:
+    """Create orders brought over from the old system at their status, with their readings.
 
-    The one status set outside `_move`: an imported order starts where the legacy one stood,
-    and its history says so with a single "import" row. Every entry carries its `legacy_id`.
+    Each entry is (order fields, reading fields or None, status, history note). The one status
+    set outside `_move`: an imported order starts where the legacy one stood, and its history
+    says so with a single "import" row. Every entry carries its `legacy_id`.
     """
     from orders.legacy.bulk import insert_rows
 
-    for fields, status, _note in entries:
+    for fields, _reading, status, _note in entries:
         if status not in Status.values or not fields.get("legacy_id"):
             raise ValueError(f"not an importable order: {status!r}, {fields.get('legacy_id')!r}")
     with transaction.atomic():
-        insert_rows(Order, [{**fields, "status": status} for fields, status, _note in entries])
+        insert_rows(Order, [{**fields, "status": status} for fields, _r, status, _n in entries])
         ids = dict(
             Order.objects.filter(
-                legacy_id__in=[fields["legacy_id"] for fields, _status, _note in entries]
+                legacy_id__in=[fields["legacy_id"] for fields, _r, _s, _n in entries]
             ).values_list("legacy_id", "pk")
         )
         insert_rows(
@@ -293,6 +286,14 @@ def import_orders(entries: list[tuple[dict[str, object], str, str]]) -> None:
                     "source": "import",
                     "note": note,
                 }
-                for fields, status, note in entries
+                for fields, _reading, status, note in entries
+            ],
+        )
+        insert_rows(
+            Reading,
+            [
+                {**reading, "order_id": ids[fields["legacy_id"]]}
+                for fields, reading, _status, _note in entries
+                if reading is not None
             ],
         )

@@ -18,7 +18,12 @@ class Step:
 
 
 def build_timeline(order: Order) -> list[Step]:
-    """Ordered steps with their state; refunds and failures show where they happened."""
+    """Ordered steps with their state; refunds and failures show where they happened.
+
+    The validation and delivery dates are the reading's: load it with the order
+    (`select_related("reading")`) where many timelines are built.
+    """
+    reading = order.reading_or_none
     progress = {
         Status.PENDING: 1,
         Status.FAILED: 1,
@@ -43,8 +48,16 @@ def build_timeline(order: Order) -> list[Step]:
             order.intake_submitted_at,
         ),
         Step(_("Lecture en préparation"), _state(progress, 3), order.assigned_at),
-        Step(_("Validation par un second regard"), _state(progress, 4), order.validated_at),
-        Step(_("Livrée dans votre Sanctuaire"), _state(progress, 6), order.delivered_at),
+        Step(
+            _("Validation par un second regard"),
+            _state(progress, 4),
+            reading.validated_at if reading else None,
+        ),
+        Step(
+            _("Livrée dans votre Sanctuaire"),
+            _state(progress, 6),
+            reading.delivered_at if reading else None,
+        ),
     ]
     if order.status == Status.REFUNDED:
         steps.append(Step(_("Remboursée"), "problem", order.refunded_at))

@@ -134,6 +134,8 @@ def _confirmation_url(order: Order) -> str:
 # waits for the bank's answer reloads it, and so does its script, until the status moves. Each
 # view reads only the status and updated_at; the order itself is read when the page is missing.
 CONFIRMATION_FIELDS = (*Order.SUMMARY_FIELDS, "updated_at")
+# What the timeline reads of the reading (orders.timeline).
+READING_DATES = ("reading__validated_at", "reading__delivered_at")
 CONFIRMATION_SECONDS = 10 * 60
 
 
@@ -151,8 +153,8 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         return render(request, "orders/order_not_found.html", status=404)
     order = SimpleLazyObject(
         lambda: (
-            Order.objects.select_related("expert")
-            .only(*CONFIRMATION_FIELDS, "expert__name")
+            Order.objects.select_related("expert", "reading")
+            .only(*CONFIRMATION_FIELDS, "expert__name", *READING_DATES)
             .get(public_id=public_id)
         )
     )

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from lumira import plainsql
 from lumira.fragments import rows_version
-from orders.models import EmailFailure, Order, OrderPhoto
+from orders.models import EmailFailure, Order, OrderPhoto, Reading
+from orders.sections import FILE_SECTIONS, TEXT_SECTIONS
 from sanctuaire.models import ClientProfile, DeletionRequest, LoginRequest, LoginToken
 
 logger = logging.getLogger(__name__)
@@ -188,14 +189,15 @@ PERSONAL_ORDER_FIELDS = [
     "life_question",
     "intake_submitted_at",
 ]
-CONTENT_FIELDS = ["archetype", "reading", "ritual", "blockages_analysis", "soul_profile"]
 
 
 def export_client_data(user: AbstractBaseUser) -> dict:
     """Everything we hold about the client, as JSON-ready data."""
     profile = ClientProfile.objects.filter(user=user).first()
     orders = []
-    for order in client_orders(user).prefetch_related("photos", "events"):
+    for order in client_orders(user).select_related("reading").prefetch_related("photos", "events"):
+        # The client sees a reading once it is delivered, and only then.
+        reading = order.reading_or_none if order.is_delivered else None
         orders.append(
             {
                 "number": order.number,
@@ -208,18 +210,12 @@ def export_client_data(user: AbstractBaseUser) -> dict:
                 "currency": order.currency,
                 "paid_at": _iso(order.paid_at),
                 "refunded_at": _iso(order.refunded_at),
-                "delivered_at": _iso(order.delivered_at),
+                "delivered_at": _iso(reading.delivered_at) if reading else None,
                 "client": {name: _plain(getattr(order, name)) for name in PERSONAL_ORDER_FIELDS},
                 "content": (
-                    {name: getattr(order, name) for name in CONTENT_FIELDS}
-                    | {"mandala_svg": order.mandala_svg}
-                    if order.is_delivered
-                    else {}
+                    {s.name: reading.text(s.name) for s in TEXT_SECTIONS} if reading else {}
                 ),
-                "files": {
-                    "audio": bool(order.audio_file) and order.is_delivered,
-                    "pdf": bool(order.pdf_file) and order.is_delivered,
-                },
+                "files": {s.name: bool(reading and reading.has(s)) for s in FILE_SECTIONS},
                 "photos": [
                     {
                         "id": str(photo.public_id),
@@ -298,19 +294,17 @@ ERASED = {
     "birth_place": "",
     "specific_context": "",
     "life_question": "",
-    "expert_instructions": "",
-    "archetype": "",
-    "reading": "",
-    "ritual": "",
-    "blockages_analysis": "",
-    "soul_profile": "",
-    "mandala_svg": "",
+    "user": None,
+}
+# Erased on the reading: what was written for the client; its dates and counts stay.
+ERASED_READING = {
+    "texts": {},
+    "instructions": "",
     "review_notes": "",
     "validation_notes": "",
     "rejection_reason": "",
-    "audio_file": "",
-    "pdf_file": "",
-    "user": None,
+    "generation_error": "",
+    **{section.name: "" for section in FILE_SECTIONS},
 }
 
 
@@ -324,10 +318,15 @@ def anonymise_client(email: str, *, actor: AbstractBaseUser | None = None) -> An
         query |= Q(user__in=users)
     files: list[str] = []
     with transaction.atomic():
-        orders = list(Order.objects.filter(query, anonymised_at__isnull=True))
+        orders = list(
+            Order.objects.filter(query, anonymised_at__isnull=True).select_related("reading")
+        )
         now = timezone.now()
         for order in orders:
-            files += [name for name in (order.audio_file.name, order.pdf_file.name) if name]
+            reading = order.reading_or_none
+            if reading is not None:
+                files += [getattr(reading, s.name).name for s in FILE_SECTIONS if reading.has(s)]
+                Reading.objects.filter(pk=reading.pk).update(**ERASED_READING, updated_at=now)
             photos = OrderPhoto.objects.filter(order=order)
             files += [photo.file.name for photo in photos if photo.file.name]
             photos.delete()

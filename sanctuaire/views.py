@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,7 +25,8 @@ from experts.svg import sanitize_svg_or_empty
 from orders import emails
 from orders.access import client_owns_order
 from orders.intake import can_amend
-from orders.models import Order, OrderPhoto
+from orders.models import Order, OrderPhoto, Reading
+from orders.sections import BY_NAME, Kind
 from orders.timeline import build_timeline
 from sanctuaire import services, tokens
 from sanctuaire.forms import DeletionForm, LoginForm, ProfileForm
@@ -211,7 +211,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # Built and read only when the cached cards are missing.
             "cards": SimpleLazyObject(
                 lambda: [
-                    _card(order) for order in services.client_orders(user).only(*DASHBOARD_FIELDS)
+                    _card(order)
+                    for order in services.client_orders(user)
+                    .select_related("reading")
+                    .only(*DASHBOARD_FIELDS, "reading__validated_at", "reading__delivered_at")
                 ]
             ),
             "cards_version": services.client_orders_version(user),
@@ -220,37 +223,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-SECTION_TITLES = {
-    "archetype": gettext_lazy("Votre archétype"),
-    "reading": gettext_lazy("Votre lecture"),
-    "ritual": gettext_lazy("Votre rituel"),
-    "blockages_analysis": gettext_lazy("L’analyse de vos blocages"),
-    "audio": gettext_lazy("Votre lecture audio"),
-    "soul_profile": gettext_lazy("Votre profil d’âme"),
-    "mandala": gettext_lazy("Votre mandala"),
-    "pdf": gettext_lazy("Votre lecture en PDF"),
+# Where the client gets a file or the mandala, by the kind of section (orders.sections).
+SECTION_URLS = {
+    Kind.SVG: "sanctuaire:mandala",
+    Kind.AUDIO: "sanctuaire:audio",
+    Kind.PDF: "sanctuaire:pdf",
 }
-TEXT_SECTIONS = {"archetype", "reading", "ritual", "blockages_analysis", "soul_profile"}
 
 
 def _sections(order: Order) -> list[dict]:
     """The unlocked sections (SPEC §9), in reading order, ready to display."""
-    unlocked = set(order.unlocked_sections)
+    reading = order.reading_or_none or Reading(order=order)
     sections = []
-    for key, title in SECTION_TITLES.items():
-        if key not in unlocked:
-            continue
-        section = {"key": key, "title": str(title), "text": "", "url": ""}
-        if key in TEXT_SECTIONS:
-            section["text"] = getattr(order, key)
-        elif key == "audio" and order.audio_file:
-            section["url"] = reverse("sanctuaire:audio", args=[order.public_id])
-        elif key == "pdf" and order.pdf_file:
-            section["url"] = reverse("sanctuaire:pdf", args=[order.public_id])
-        elif key == "mandala" and sanitize_svg_or_empty(order.mandala_svg):
-            section["url"] = reverse("sanctuaire:mandala", args=[order.public_id])
-        sections.append(section)
+    for section in order.unlocked_sections:
+        row = {"section": section, "title": str(section.client_title), "text": "", "url": ""}
+        if section.kind in SECTION_URLS:
+            # A file, or a mandala that is still a drawing once sanitised: shown by its URL.
+            shown = reading.has(section) and (
+                section.kind != Kind.SVG or sanitize_svg_or_empty(reading.text(section.name))
+            )
+            if shown:
+                row["url"] = reverse(SECTION_URLS[section.kind], args=[order.public_id])
+        else:
+            row["text"] = reading.text(section.name)
+        sections.append(row)
     return sections
+
+
+def _archetype(order: Order) -> str:
+    """The archetype, beside the title of a delivered reading."""
+    reading = order.reading_or_none
+    if reading is None or BY_NAME["archetype"] not in order.unlocked_sections:
+        return ""
+    return reading.text("archetype")
 
 
 @client_required
@@ -260,6 +265,7 @@ def order_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     order = _client_order(request, public_id)
     context = {
         "order": order,
+        "archetype": _archetype(order),
         "steps": build_timeline(order),
         "sections": _sections(order),
         "can_fill_intake": can_amend(order),
@@ -278,11 +284,12 @@ def _private(response: HttpResponse, policy: str = PRIVATE_FILE_POLICY) -> HttpR
     return response
 
 
-def _unlocked_order(request: HttpRequest, public_id: uuid.UUID, section: str) -> Order:
+def _unlocked_reading(request: HttpRequest, public_id: uuid.UUID, name: str) -> Reading:
+    """The client's reading, if the section `name` is unlocked for them (SPEC §9), else 404."""
     order = _client_order(request, public_id)
-    if section not in order.unlocked_sections:
+    if BY_NAME[name] not in order.unlocked_sections or order.reading_or_none is None:
         raise Http404
-    return order
+    return order.reading
 
 
 def _open(field: FieldFile) -> File:
@@ -296,16 +303,16 @@ def _open(field: FieldFile) -> File:
 @client_required
 @require_GET
 def audio(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    order = _unlocked_order(request, public_id, "audio")
-    if not order.audio_file:
+    reading = _unlocked_reading(request, public_id, "audio")
+    if not reading.audio:
         raise Http404
-    extension = "." + order.audio_file.name.rsplit(".", 1)[-1].lower()
+    extension = "." + reading.audio.name.rsplit(".", 1)[-1].lower()
     content_type = AUDIO_TYPES.get(extension)
     response = FileResponse(
-        _open(order.audio_file),
+        _open(reading.audio),
         content_type=content_type or "application/octet-stream",
         as_attachment=content_type is None,
-        filename=f"lecture-{order.number}{extension}",
+        filename=f"lecture-{reading.order.number}{extension}",
     )
     return _private(response)
 
@@ -313,14 +320,14 @@ def audio(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @client_required
 @require_GET
 def pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    order = _unlocked_order(request, public_id, "pdf")
-    if not order.pdf_file:
+    reading = _unlocked_reading(request, public_id, "pdf")
+    if not reading.pdf:
         raise Http404
     response = FileResponse(
-        _open(order.pdf_file),
+        _open(reading.pdf),
         content_type="application/pdf",
         as_attachment=True,  # opened by the client's reader, never rendered under our origin
-        filename=f"lecture-{order.number}.pdf",
+        filename=f"lecture-{reading.order.number}.pdf",
     )
     return _private(response)
 
@@ -328,8 +335,8 @@ def pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @client_required
 @require_GET
 def mandala(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    order = _unlocked_order(request, public_id, "mandala")
-    markup = sanitize_svg_or_empty(order.mandala_svg)
+    reading = _unlocked_reading(request, public_id, "mandala")
+    markup = sanitize_svg_or_empty(reading.text("mandala"))
     if not markup:
         raise Http404
     response = HttpResponse(markup, content_type="image/svg+xml; charset=utf-8")

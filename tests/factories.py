@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from experts.models import Expert
-from orders.models import Offer, Order
+from orders.models import Offer, Order, Reading
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -35,6 +35,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Order
+        skip_postgeneration_save = True
 
     class Params:
         offer_level = 2
@@ -57,3 +58,25 @@ class OrderFactory(factory.django.DjangoModelFactory):
     last_name = "Durand"
     payment_intent_id = factory.Sequence(lambda n: f"pi_test_{n:08d}")
     payment_status = "requires_payment_method"
+
+    @factory.post_generation
+    def reading(order, create, extracted, **fields):
+        """`OrderFactory(reading__texts={...}, reading__delivered_at=…)` gives it a Reading."""
+        if create and (extracted or fields):
+            ReadingFactory(order=order, **(extracted or {}), **fields)
+
+
+class ReadingFactory(factory.django.DjangoModelFactory):
+    """What an expert wrote for an order (every text section of SPEC §5 unless told)."""
+
+    class Meta:
+        model = Reading
+
+    order = factory.SubFactory(OrderFactory, paid=True, status=Order.Status.PROCESSING)
+    texts = factory.Dict({})
+
+
+def text_of(order: Order, name: str) -> str:
+    """A text section of the order's reading as stored now, "" when there is no reading."""
+    reading = Reading.objects.filter(order=order).first()
+    return reading.text(name) if reading else ""

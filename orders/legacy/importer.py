@@ -41,7 +41,7 @@ from orders.legacy.report import (
     CollectionReport,
     ImportReport,
 )
-from orders.models import Offer, Order
+from orders.models import Offer, Order, Reading
 from payments.models import ProcessedEvent
 
 logger = logging.getLogger(__name__)
@@ -344,7 +344,9 @@ class OrderImport(CollectionImport):
     def prepare(self, items: list[Mapped]) -> None:
         self.existing = {
             order.legacy_id: order
-            for order in Order.objects.filter(legacy_id__in=[item.key for item in items])
+            for order in Order.objects.filter(
+                legacy_id__in=[item.key for item in items]
+            ).select_related("reading")
         }
         numbers = [item.fields["number"] for item in items if item.fields.get("number")]
         self.number_owners = dict(
@@ -395,17 +397,44 @@ class OrderImport(CollectionImport):
                 f"commande {order.number} au statut « {order.status} » ici, "
                 f"« {item.status} » d’après l’ancien système : laissée telle quelle"
             )
-        return _compare(item, order, [name for name in item.fields if name != "legacy_id"])
+        _compare(item, order, [name for name in item.fields if name != "legacy_id"])
+        reading = order.reading_or_none
+        if item.reading is not None:
+            # The document's reading, compared with ours (all of it when we have none yet).
+            item.reading_changed = [
+                name
+                for name, value in item.reading.items()
+                if reading is None or getattr(reading, name) != value
+            ]
+        return (UPDATED, "") if item.changed or item.reading_changed else (UNCHANGED, "")
 
     def create(self, items: list[Mapped]) -> None:
-        services.import_orders([(item.fields, item.status, item.note) for item in items])
+        services.import_orders(
+            [(item.fields, item.reading, item.status, item.note) for item in items]
+        )
 
     def update(self, items: list[Mapped]) -> None:
+        # updated_at moves with the reading too: pages cached by it show the reading's dates.
         orders, names = _apply(items, "updated_at")
         now = timezone.now()
         for order in orders:
             order.updated_at = now
         Order.objects.bulk_update(orders, names)
+        readings, reading_names, new_readings = [], {"updated_at"}, []
+        for item in items:
+            if not item.reading_changed:
+                continue
+            reading = item.instance.reading_or_none
+            if reading is None:
+                new_readings.append(Reading(order=item.instance, **item.reading))
+                continue
+            for name in item.reading_changed:
+                setattr(reading, name, item.reading[name])
+            reading.updated_at = now
+            readings.append(reading)
+            reading_names.update(item.reading_changed)
+        Reading.objects.bulk_update(readings, sorted(reading_names))
+        Reading.objects.bulk_create(new_readings)
 
 
 def _by(legacy_id: str | None) -> str:

@@ -19,7 +19,7 @@ from django.core.validators import validate_email
 from django.db.models import Model
 
 from orders.models import _NUMBER_ALPHABET, Offer, Order
-from orders.services import REQUIRED_CONTENT
+from orders.sections import BY_NAME, required_sections
 
 Status = Order.Status
 PARIS = ZoneInfo("Europe/Paris")
@@ -44,6 +44,17 @@ MONEY_STATUSES = {
     Status.AWAITING_VALIDATION,
     Status.COMPLETED,
     Status.REFUNDED,
+}
+# Statuses at which an expert has started the reading: the import gives those orders one.
+WORKED_STATUSES = {Status.PROCESSING, Status.AWAITING_VALIDATION, Status.COMPLETED}
+# generatedContent.<key> → the reading's text section of that name (orders.sections).
+GENERATED_CONTENT = {
+    "archetype": "archetype",
+    "reading": "reading",
+    "ritual": "ritual",
+    "blockages_analysis": "blockagesAnalysis",
+    "soul_profile": "soulProfile",
+    "mandala": "mandalaSvg",
 }
 AUDIO_VOICES = frozenset(Order.AudioVoice.values)
 DELIVERY_FORMATS = frozenset(Order.DeliveryFormat.values)
@@ -83,9 +94,12 @@ class Mapped:
     fields: dict[str, object]
     status: str = ""
     note: str = ""
+    # An order's Reading fields, None when nobody worked on it (no content, no review).
+    reading: dict[str, object] | None = None
     # Set by the importer when the row exists already: the row, and the fields that differ.
     instance: Model | None = None
     changed: list[str] = field(default_factory=list)
+    reading_changed: list[str] = field(default_factory=list)
 
 
 # --- Scalars ----------------------------------------------------------------------------------
@@ -290,16 +304,15 @@ def map_order(document: dict, context: Context) -> Mapped:
     if not client_email:
         raise Rejected("userEmail / formData.email manquant")
 
-    content = {
-        "archetype": text(document, "generatedContent.archetype", 160),
-        "reading": text(document, "generatedContent.reading"),
-        "ritual": text(document, "generatedContent.ritual"),
-        "blockages_analysis": text(document, "generatedContent.blockagesAnalysis"),
-        "soul_profile": text(document, "generatedContent.soulProfile"),
-        "mandala_svg": text(document, "generatedContent.mandalaSvg"),
+    texts = {
+        name: text(document, f"generatedContent.{source}", BY_NAME[name].max_length)
+        for name, source in GENERATED_CONTENT.items()
     }
+    texts = {name: value for name, value in texts.items() if value}
     validation_status = text(document, "expertValidation.validationStatus").lower()
-    has_content = all(content[name] for name in REQUIRED_CONTENT[level])
+    has_content = all(
+        texts.get(section.name) for section in required_sections(level) if section.is_text
+    )
     status, status_note = order_status(
         document.get("status"), approved=validation_status in APPROVED, has_content=has_content
     )
@@ -357,7 +370,14 @@ def map_order(document: dict, context: Context) -> Mapped:
         "specific_context": text(document, "clientInputs.specificContext"),
         "life_question": text(document, "clientInputs.lifeQuestion"),
         "assigned_expert_id": expert[0] if expert else None,
-        **content,
+        "created_at": created_at,
+    }
+    # The old system kept the answers but not when they came: the payment (or creation) instant
+    # stands for it, so that the answers show as given and the timeline step as done.
+    answered = any(fields[name] for name in INTAKE_ANSWERS)
+    fields["intake_submitted_at"] = (paid_at or created_at) if answered else None
+    reading = {
+        "texts": texts,
         "revision_count": integer(document, "revisionCount", minimum=0, default=0),
         "review_notes": text(document, "expertReview.notes"),
         "validation_notes": text(document, "expertValidation.validationNotes"),
@@ -365,13 +385,10 @@ def map_order(document: dict, context: Context) -> Mapped:
         "validated_by_id": validator[1] if validator else None,
         "validated_at": validated_at,
         "delivered_at": delivered_at,
-        "created_at": created_at,
     }
-    # The old system kept the answers but not when they came: the payment (or creation) instant
-    # stands for it, so that the answers show as given and the timeline step as done.
-    answered = any(fields[name] for name in INTAKE_ANSWERS)
-    fields["intake_submitted_at"] = (paid_at or created_at) if answered else None
-    return Mapped(key, fields, status, _history_note(document, key, status_note))
+    if status not in WORKED_STATUSES and not any(reading.values()):
+        reading = None  # nobody worked on it: no reading, as for an order of this site
+    return Mapped(key, fields, status, _history_note(document, key, status_note), reading)
 
 
 def _payment_status(status: str) -> str:

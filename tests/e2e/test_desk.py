@@ -108,7 +108,7 @@ def test_an_order_goes_from_the_queue_to_the_client_through_two_experts(
         review.wait_for_url("**/desk/validation/")
         assert "renvoyée à l’expert avec votre motif" in review.get_by_role("status").inner_text()
         order.refresh_from_db()
-        assert (order.status, order.revision_count) == (Order.Status.PROCESSING, 1)
+        assert (order.status, order.reading.revision_count) == (Order.Status.PROCESSING, 1)
 
         # The first expert reads the reason, fixes the reading and submits again.
         journey.go("/desk/")
@@ -138,8 +138,8 @@ def test_an_order_goes_from_the_queue_to_the_client_through_two_experts(
     order.refresh_from_db()
     assert order.status == Order.Status.COMPLETED
     assert order.assigned_expert == selene
-    assert order.validated_by.username == "orion@example.com"
-    assert order.validation_notes == "Bien plus juste."
+    assert order.reading.validated_by.username == "orion@example.com"
+    assert order.reading.validation_notes == "Bien plus juste."
     assert list(order.events.values_list("to_status", flat=True)) == [
         "paid",
         "processing",

@@ -43,16 +43,18 @@ def delivered_order(email: str) -> Order:
     save_content(
         order,
         expert=expert,
-        content={
+        texts={
             "archetype": "L’Alchimiste",
             "reading": "Votre chemin s’ouvre vers l’ouest.",
             "ritual": "Allumez une bougie blanche le soir de la pleine lune.",
             "blockages_analysis": "La peur de quitter ce qui est connu.",
             "soul_profile": "Une âme de passeuse, entre deux rives.",
-            "mandala_svg": MANDALA,
+            "mandala": MANDALA,
         },
-        audio=SimpleUploadedFile("audio.wav", wav_bytes(), content_type="audio/wav"),
-        pdf=SimpleUploadedFile("lecture.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"),
+        files={
+            "audio": SimpleUploadedFile("audio.wav", wav_bytes(), content_type="audio/wav"),
+            "pdf": SimpleUploadedFile("lecture.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"),
+        },
     )
     order.refresh_from_db()
     services.submit_for_validation(order, actor=expert.user)

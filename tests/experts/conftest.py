@@ -1,6 +1,6 @@
 import pytest
 
-from orders.models import Order
+from orders.models import Order, Reading
 from tests import factories
 
 
@@ -37,13 +37,16 @@ def processing_order(paid_order, expert_user):
     return paid_order
 
 
+TEXTS = {
+    "archetype": "L’Alchimiste",
+    "reading": "Votre chemin s’ouvre.",
+    "ritual": "Allumez une bougie blanche.",
+    "blockages_analysis": "La peur du changement.",
+    "soul_profile": "Une âme de passeuse.",
+}
+
+
 def fill_content(order: Order) -> None:
-    """Write every text section straight to the row, as a finished preparation would."""
-    Order.objects.filter(pk=order.pk).update(
-        archetype="L’Alchimiste",
-        reading="Votre chemin s’ouvre.",
-        ritual="Allumez une bougie blanche.",
-        blockages_analysis="La peur du changement.",
-        soul_profile="Une âme de passeuse.",
-    )
+    """Write every text section straight to the reading, as a finished preparation would."""
+    Reading.objects.update_or_create(order=order, defaults={"texts": TEXTS})
     order.refresh_from_db()

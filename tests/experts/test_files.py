@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from experts import files
 from orders import services
+from orders.sections import BY_NAME
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +59,11 @@ def test_uploads_are_stored_under_a_random_name_with_the_detected_type(
     )
     assert response.status_code == 302
     level_four_order.refresh_from_db()
-    assert level_four_order.audio_file.name.startswith("audio/")
-    assert level_four_order.audio_file.name.endswith(".ogg")
-    assert "voix" not in level_four_order.audio_file.name
-    assert level_four_order.pdf_file.name.endswith(".pdf")
-    assert default_storage.exists(level_four_order.pdf_file.name)
+    assert level_four_order.reading.audio.name.startswith("audio/")
+    assert level_four_order.reading.audio.name.endswith(".ogg")
+    assert "voix" not in level_four_order.reading.audio.name
+    assert level_four_order.reading.pdf.name.endswith(".pdf")
+    assert default_storage.exists(level_four_order.reading.pdf.name)
 
     audio = client.get(f"/desk/commande/{level_four_order.public_id}/audio/")
     assert audio["Content-Type"] == "audio/ogg"
@@ -80,13 +81,13 @@ def test_a_replaced_file_is_deleted_after_the_commit(
     url = f"/desk/commande/{level_four_order.public_id}/contenu/"
     client.post(url, {"pdf": SimpleUploadedFile("a.pdf", PDF)})
     level_four_order.refresh_from_db()
-    first = level_four_order.pdf_file.name
+    first = level_four_order.reading.pdf.name
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"pdf": SimpleUploadedFile("b.pdf", PDF)})
     level_four_order.refresh_from_db()
-    assert level_four_order.pdf_file.name != first
+    assert level_four_order.reading.pdf.name != first
     assert not default_storage.exists(first)
-    assert default_storage.exists(level_four_order.pdf_file.name)
+    assert default_storage.exists(level_four_order.reading.pdf.name)
 
 
 def test_a_disguised_file_is_refused_at_the_field(client, expert_user, level_four_order):
@@ -105,14 +106,13 @@ def test_a_disguised_file_is_refused_at_the_field(client, expert_user, level_fou
     assert "Ce fichier n’est pas un PDF valide." in body
     assert "Texte gardé à l’écran" in body
     level_four_order.refresh_from_db()
-    assert not level_four_order.audio_file
-    assert level_four_order.reading == ""
+    assert level_four_order.reading_or_none is None  # nothing was saved
     assert not default_storage.exists("audio")
 
 
 def test_an_oversized_pdf_is_refused(client, expert_user, level_four_order):
     client.force_login(expert_user)
-    too_big = PDF[:-7] + b" " * files.MAX_PDF_BYTES + b"%%EOF\n"
+    too_big = PDF[:-7] + b" " * BY_NAME["pdf"].max_bytes + b"%%EOF\n"
     response = client.post(
         f"/desk/commande/{level_four_order.public_id}/contenu/",
         {"pdf": SimpleUploadedFile("lecture.pdf", too_big)},
@@ -128,8 +128,8 @@ def test_files_of_a_lower_level_order_are_not_accepted(client, expert_user, proc
         {"archetype": "A", "pdf": SimpleUploadedFile("lecture.pdf", PDF)},
     )
     processing_order.refresh_from_db()
-    assert processing_order.archetype == "A"
-    assert not processing_order.pdf_file
+    assert processing_order.reading.texts == {"archetype": "A"}
+    assert not processing_order.reading.pdf
 
 
 def test_missing_files_are_404(client, expert_user, level_four_order):

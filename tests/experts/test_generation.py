@@ -12,6 +12,7 @@ from experts import generation
 from experts.models import GenerationCallback
 from orders.models import Order
 from tests import factories
+from tests.factories import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +90,9 @@ def test_generate_posts_a_signed_request_after_the_commit(
     )
     assert processing_order.email not in body.decode()
     processing_order.refresh_from_db()
-    assert processing_order.generation_requested_at is not None
-    assert processing_order.generation_error == ""
-    assert processing_order.expert_instructions == "Ton doux."
+    assert processing_order.reading.generation_requested_at is not None
+    assert processing_order.reading.generation_error == ""
+    assert processing_order.reading.instructions == "Ton doux."
     assert processing_order.status == Order.Status.PROCESSING
     page = client.get(f"/desk/commande/{processing_order.public_id}/").content.decode()
     assert "Demande envoyée au générateur" in page
@@ -105,7 +106,9 @@ def test_a_refusing_generator_leaves_a_visible_error(
         generator_settings.GENERATION_WEBHOOK_URL = fake.url
         _generate(client, processing_order, capture=django_capture_on_commit_callbacks)
     processing_order.refresh_from_db()
-    assert processing_order.generation_error == "Le générateur a refusé la demande (HTTP 500)."
+    assert (
+        processing_order.reading.generation_error == "Le générateur a refusé la demande (HTTP 500)."
+    )
     page = client.get(f"/desk/commande/{processing_order.public_id}/").content.decode()
     assert "Le générateur a refusé la demande (HTTP 500)." in page
 
@@ -121,7 +124,8 @@ def test_an_unreachable_generator_leaves_a_visible_error(
     _generate(client, processing_order, capture=django_capture_on_commit_callbacks)
     processing_order.refresh_from_db()
     assert (
-        processing_order.generation_error == "Le générateur est injoignable : réessayez plus tard."
+        processing_order.reading.generation_error
+        == "Le générateur est injoignable : réessayez plus tard."
     )
 
 
@@ -139,7 +143,7 @@ def test_a_slow_generator_times_out_with_a_visible_error(
     finally:
         release.set()
     processing_order.refresh_from_db()
-    assert processing_order.generation_error == (
+    assert processing_order.reading.generation_error == (
         "Le générateur n’a pas répondu à temps : réessayez plus tard."
     )
 
@@ -151,7 +155,7 @@ def test_generate_without_a_configured_generator_is_refused(
     response = _generate(client, processing_order, capture=django_capture_on_commit_callbacks)
     assert response.status_code == 302
     processing_order.refresh_from_db()
-    assert processing_order.generation_requested_at is None
+    assert processing_order.reading_or_none is None
     page = client.get(f"/desk/commande/{processing_order.public_id}/").content.decode()
     assert "Aucun générateur n’est configuré" in page
     assert "Générer</button>" not in page
@@ -165,7 +169,7 @@ def test_only_the_assigned_expert_may_generate(
     client.force_login(other_expert_user)
     _generate(client, processing_order, capture=django_capture_on_commit_callbacks)
     processing_order.refresh_from_db()
-    assert processing_order.generation_requested_at is None
+    assert processing_order.reading_or_none is None
 
 
 # --- Callback ------------------------------------------------------------------------------------
@@ -200,7 +204,7 @@ def test_a_valid_callback_stores_the_content_and_submits_it(
     assert response.json() == {"status": "awaiting_validation", "duplicate": False}
     processing_order.refresh_from_db()
     assert processing_order.status == Order.Status.AWAITING_VALIDATION
-    assert processing_order.reading == "Une lecture générée."
+    assert text_of(processing_order, "reading") == "Une lecture générée."
     event = processing_order.events.last()
     assert (event.to_status, event.source, event.actor) == (
         "awaiting_validation",
@@ -226,7 +230,7 @@ def test_a_repeated_callback_changes_nothing(client, processing_order, generator
     assert later.status_code == 409
     assert later.json()["code"] == "INVALID_STATE"
     processing_order.refresh_from_db()
-    assert processing_order.reading == "Une lecture générée."
+    assert text_of(processing_order, "reading") == "Une lecture générée."
     assert processing_order.events.count() == 2
 
 
@@ -257,7 +261,7 @@ def test_a_bad_or_missing_signature_is_400_with_no_change(
     }
     processing_order.refresh_from_db()
     assert processing_order.status == Order.Status.PROCESSING
-    assert processing_order.reading == ""
+    assert text_of(processing_order, "reading") == ""
     assert processing_order.events.count() == 1
 
 
@@ -283,8 +287,8 @@ def test_an_incomplete_callback_stores_nothing_and_tells_the_expert(
     assert response.json()["code"] == "INVALID_PARAMETER"
     processing_order.refresh_from_db()
     assert processing_order.status == Order.Status.PROCESSING
-    assert processing_order.reading == ""
-    assert "contenu incomplet" in processing_order.generation_error
+    assert text_of(processing_order, "reading") == ""
+    assert "contenu incomplet" in processing_order.reading.generation_error
     client.force_login(expert_user)
     page = client.get(f"/desk/commande/{processing_order.public_id}/").content.decode()
     assert "manque : archétype, rituel" in page
@@ -295,7 +299,7 @@ def test_an_incomplete_callback_stores_nothing_and_tells_the_expert(
     [
         ([1, 2], "INVALID_JSON"),
         ({"reading": 12, "archetype": "A", "ritual": "R"}, "INVALID_PARAMETER"),
-        ({**CONTENT, "mandala_svg": "<oops"}, "INVALID_PARAMETER"),
+        ({**CONTENT, "mandala": "<oops"}, "INVALID_PARAMETER"),
     ],
 )
 def test_a_malformed_callback_is_a_clear_400(
@@ -317,13 +321,13 @@ def test_the_callback_sanitises_the_mandala(client, expert_user, generator_setti
         **CONTENT,
         "blockages_analysis": "B",
         "soul_profile": "S",
-        "mandala_svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="3"/>'
+        "mandala": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="3"/>'
         "<script>alert(2)</script></svg>",
     }
     assert _callback(client, order.public_id, payload).status_code == 200
     order.refresh_from_db()
-    assert "<circle" in order.mandala_svg
-    assert "alert" not in order.mandala_svg
+    assert "<circle" in text_of(order, "mandala")
+    assert "alert" not in text_of(order, "mandala")
 
 
 def test_the_callback_answers_get_with_405(client):

@@ -79,7 +79,7 @@ def test_my_orders_and_the_figures_sit_beside_the_queue(client, expert_user, oth
         factories.OrderFactory(
             status=Order.Status.COMPLETED,
             paid_at=now - timedelta(hours=hours),
-            delivered_at=now,
+            reading__delivered_at=now,
         )
     client.force_login(expert_user)
     body = client.get("/desk/").content.decode()
@@ -133,7 +133,7 @@ def test_validation_queue_lists_orders_awaiting_a_second_look(client, expert_use
     waiting = factories.OrderFactory(
         status=Order.Status.AWAITING_VALIDATION,
         assigned_expert=expert_user.expert,
-        revision_count=2,
+        reading__revision_count=2,
     )
     processing = factories.OrderFactory(status=Order.Status.PROCESSING)
     client.force_login(expert_user)

@@ -3,7 +3,8 @@
 import pytest
 
 from experts.svg import InvalidSvg, sanitize_svg
-from orders.models import Order
+from orders.models import Reading
+from tests.factories import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -101,15 +102,13 @@ def test_the_editor_saves_a_sanitised_mandala_and_says_when_it_cannot(client, ex
     services.claim(order, expert=expert_user.expert, actor=expert_user)
     client.force_login(expert_user)
     url = f"/desk/commande/{order.public_id}/contenu/"
-    client.post(url, {"mandala_svg": MANDALA.replace("<defs>", "<script>alert(1)</script><defs>")})
-    order.refresh_from_db()
-    assert "<circle" in order.mandala_svg
-    assert "script" not in order.mandala_svg
-    response = client.post(url, {"mandala_svg": "<svg><oups"})
+    client.post(url, {"mandala": MANDALA.replace("<defs>", "<script>alert(1)</script><defs>")})
+    assert "<circle" in text_of(order, "mandala")
+    assert "script" not in text_of(order, "mandala")
+    response = client.post(url, {"mandala": "<svg><oups"})
     assert response.status_code == 400
     assert "Ce n’est pas un SVG lisible" in response.content.decode()
-    order.refresh_from_db()
-    assert "<circle" in order.mandala_svg
+    assert "<circle" in text_of(order, "mandala")
 
 
 def test_the_mandala_is_served_as_an_inert_image(client, expert_user):
@@ -119,8 +118,10 @@ def test_the_mandala_is_served_as_an_inert_image(client, expert_user):
     order = factories.OrderFactory(
         paid=True,
         offer_level=4,
-        mandala_svg='<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
-        "<script>alert(2)</script><circle r='4'/></svg>",
+        reading__texts={
+            "mandala": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+            "<script>alert(2)</script><circle r='4'/></svg>"
+        },
     )
     client.force_login(expert_user)
     page = client.get(f"/desk/commande/{order.public_id}/").content.decode()
@@ -143,5 +144,5 @@ def test_no_mandala_is_a_404(client, expert_user):
     order = factories.OrderFactory(paid=True, offer_level=4)
     client.force_login(expert_user)
     assert client.get(f"/desk/commande/{order.public_id}/mandala.svg").status_code == 404
-    Order.objects.filter(pk=order.pk).update(mandala_svg="<not svg")
+    Reading.objects.create(order=order, texts={"mandala": "<not svg"})
     assert client.get(f"/desk/commande/{order.public_id}/mandala.svg").status_code == 404

@@ -6,6 +6,7 @@ from orders import services
 from orders.models import Order, OrderEvent
 from tests import factories
 from tests.experts.conftest import fill_content
+from tests.factories import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +81,11 @@ def test_saving_content_stores_the_sections_of_the_level(client, expert_user, pr
     )
     assert response.status_code == 302
     processing_order.refresh_from_db()
-    assert processing_order.archetype == "L’Alchimiste"
-    assert processing_order.ritual == "Une bougie blanche."
-    assert processing_order.soul_profile == ""
+    assert processing_order.reading.texts == {
+        "archetype": "L’Alchimiste",
+        "reading": "Votre chemin s’ouvre.",
+        "ritual": "Une bougie blanche.",
+    }
     assert processing_order.status == Order.Status.PROCESSING  # saving is not a status change
     page = _page(client, processing_order)
     assert "Contenu enregistré." in page
@@ -97,8 +100,7 @@ def test_another_expert_cannot_write_content(client, other_expert_user, processi
         follow=True,
     )
     assert "prise en charge par un autre expert" in response.content.decode()
-    processing_order.refresh_from_db()
-    assert processing_order.archetype == ""
+    assert text_of(processing_order, "archetype") == ""
 
 
 def test_submitting_empty_content_is_refused(client, expert_user, processing_order):
@@ -126,7 +128,7 @@ def test_approving_a_processing_order_is_refused(client, other_expert_user, proc
     assert "Cette action n’est pas possible" in response.content.decode()
     processing_order.refresh_from_db()
     assert processing_order.status == Order.Status.PROCESSING
-    assert processing_order.validated_by is None
+    assert processing_order.reading.validated_by is None
 
 
 def test_rejecting_without_a_reason_is_refused_at_the_field(
@@ -140,7 +142,7 @@ def test_rejecting_without_a_reason_is_refused_at_the_field(
     assert "Indiquez le motif du rejet : l’expert le lira." in response.content.decode()
     processing_order.refresh_from_db()
     assert processing_order.status == Order.Status.AWAITING_VALIDATION
-    assert processing_order.revision_count == 0
+    assert processing_order.reading.revision_count == 0
 
 
 def test_the_rejection_reason_is_shown_to_the_expert(
@@ -155,7 +157,7 @@ def test_the_rejection_reason_is_shown_to_the_expert(
     )
     processing_order.refresh_from_db()
     assert processing_order.status == Order.Status.PROCESSING
-    assert processing_order.revision_count == 1
+    assert processing_order.reading.revision_count == 1
     event = processing_order.events.last()
     assert (event.actor, event.note) == (other_expert_user, "Le rituel est trop court.")
     client.force_login(expert_user)
@@ -191,11 +193,15 @@ def test_full_loop_from_paid_to_delivered(
 
     paid_order.refresh_from_db()
     assert paid_order.status == Order.Status.COMPLETED
-    assert paid_order.reading == "Version développée."
-    assert paid_order.revision_count == 1
-    assert paid_order.validated_by == other_expert_user
-    assert paid_order.delivered_at is not None
-    assert paid_order.unlocked_sections == ["reading", "archetype", "ritual"]
+    assert paid_order.reading.text("reading") == "Version développée."
+    assert paid_order.reading.revision_count == 1
+    assert paid_order.reading.validated_by == other_expert_user
+    assert paid_order.reading.delivered_at is not None
+    assert [section.name for section in paid_order.unlocked_sections] == [
+        "archetype",
+        "reading",
+        "ritual",
+    ]
     steps = list(
         OrderEvent.objects.filter(order=paid_order).values_list("to_status", "actor__username")
     )

@@ -13,7 +13,7 @@ from django.db import connection
 from experts.models import Expert
 from orders.legacy.importer import import_legacy
 from orders.legacy.readers import DumpReader
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, Reading
 from payments.models import ProcessedEvent
 from tests.conftest import is_postgres
 from tests.legacy.conftest import at, legacy_order, write_dump
@@ -108,7 +108,12 @@ def test_the_dump_lands_as_the_expected_rows_and_report(dump_dir, legacy_data):
     # Rows written in bulk still get their per-row defaults.
     assert len(set(Order.objects.values_list("public_id", flat=True))) == 10
     assert not Order.objects.filter(updated_at__isnull=True).exists()
-    assert set(Order.objects.values_list("payment_flag", "expert_instructions")) == {("", "")}
+    assert set(Order.objects.values_list("payment_flag", flat=True)) == {""}
+    # A reading for each order someone worked on, none for the others.
+    assert set(Reading.objects.values_list("order__legacy_id", flat=True)) == {
+        legacy_data.key(name)
+        for name in ("delivered", "processing", "awaiting", "completed_unvalidated")
+    }
 
 
 def test_malformed_documents_are_rejected_with_their_reason(dump_dir, legacy_data):
@@ -164,27 +169,28 @@ def test_a_delivered_client_order_is_ready_for_the_sanctuaire(dump_dir, legacy_d
     selene = Expert.objects.get(legacy_id=legacy_data.key("selene"))
     assert order.status == S.COMPLETED
     assert order.is_delivered
-    assert order.delivered_at == at(2025, 1, 14, 16, 2, 30)
+    assert order.reading.delivered_at == at(2025, 1, 14, 16, 2, 30)
     assert order.email == "camille.durand@example.com"
     assert order.user == client
     assert order.number == "LU250110-000042"
     assert (order.level, order.price_cents, order.currency) == (3, 7900, "eur")
     assert order.offer.slug == "profond"
-    assert order.archetype == "L’Alchimiste"
-    assert order.reading.startswith("Votre lecture complète")
-    assert order.ritual == "Allumez une bougie blanche à la nouvelle lune."
-    assert order.blockages_analysis == "Un blocage ancien autour de la confiance."
-    assert order.unlocked_sections == [
-        "reading",
+    reading = order.reading
+    assert reading.text("archetype") == "L’Alchimiste"
+    assert reading.text("reading").startswith("Votre lecture complète")
+    assert reading.text("ritual") == "Allumez une bougie blanche à la nouvelle lune."
+    assert reading.text("blockages_analysis") == "Un blocage ancien autour de la confiance."
+    assert [section.name for section in order.unlocked_sections] == [
         "archetype",
+        "reading",
         "ritual",
         "blockages_analysis",
         "audio",
     ]
     assert order.assigned_expert == selene
-    assert order.validated_at == at(2025, 1, 14, 16, 0)
-    assert order.validation_notes == "Parfait."
-    assert order.review_notes == "Relu, belle lecture."
+    assert reading.validated_at == at(2025, 1, 14, 16, 0)
+    assert reading.validation_notes == "Parfait."
+    assert reading.review_notes == "Relu, belle lecture."
     assert order.paid_at == at(2025, 1, 12, 9, 31, 2)
     assert order.created_at == at(2025, 1, 12, 9, 28, 40)
     assert order.date_of_birth == dt.date(1990, 5, 12)
@@ -208,11 +214,11 @@ def test_a_completed_order_without_validated_content_is_imported_as_paid(dump_di
     empty = Order.objects.get(legacy_id=legacy_data.key("completed_empty"))
     for order in (unvalidated, empty):
         assert order.status == S.PAID
-        assert order.delivered_at is None
+        assert order.reading_or_none is None or order.reading.delivered_at is None
         assert order.unlocked_sections == []
         assert "importée comme payée" in order.events.get().note
     # The content written before is kept for the expert who picks it up.
-    assert unvalidated.reading.startswith("Votre lecture")
+    assert unvalidated.reading.text("reading").startswith("Votre lecture")
 
 
 def test_a_productorder_of_the_same_payment_is_the_same_order(dump_dir, legacy_data):

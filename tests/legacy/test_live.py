@@ -37,7 +37,7 @@ def test_naive_dates_from_a_client_without_tz_aware_are_read_as_utc(legacy_data)
     import_legacy(LiveReader(client, "lumira-mvp"))
 
     order = Order.objects.get(legacy_id=legacy_data.key("delivered"))
-    assert order.delivered_at.isoformat() == "2025-01-14T16:02:30+00:00"
+    assert order.reading.delivered_at.isoformat() == "2025-01-14T16:02:30+00:00"
 
 
 def test_collections_missing_from_the_database_are_reported_as_absent(legacy_data):

@@ -61,7 +61,7 @@ def test_a_level_four_order_needs_the_soul_profile_to_count_as_delivered(context
     mapped = map_order(document, context)
     assert mapped.status == S.COMPLETED
     # No deliveredAt nor validatedAt: updatedAt is the delivery instant.
-    assert mapped.fields["delivered_at"] == document["updatedAt"]
+    assert mapped.reading["delivered_at"] == document["updatedAt"]
 
 
 @pytest.mark.parametrize(

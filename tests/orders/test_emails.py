@@ -84,9 +84,11 @@ def test_delivery_email_links_straight_to_the_reading(
         email="lea@example.com",
         date_of_birth=datetime.date(1990, 5, 17),
         status=Order.Status.AWAITING_VALIDATION,
-        archetype="L’Étoile",
-        reading="Votre chemin s’éclaire.",
-        ritual="Allumez une bougie.",
+        reading__texts={
+            "archetype": "L’Étoile",
+            "reading": "Votre chemin s’éclaire.",
+            "ritual": "Allumez une bougie.",
+        },
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.approve(order, validator=validator)

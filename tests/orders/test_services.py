@@ -81,10 +81,18 @@ def test_history_is_append_only():
 
 
 def test_submission_needs_the_content_of_the_level():
-    order = OrderFactory(status=S.PROCESSING, offer_level=3, archetype="Le Sage", reading="…")
+    order = OrderFactory(
+        status=S.PROCESSING,
+        offer_level=3,
+        reading__texts={"archetype": "Le Sage", "reading": "…", "ritual": "  "},
+    )
     with pytest.raises(ContentIncomplete) as incomplete:
         services.submit_for_validation(order)
-    assert incomplete.value.missing == ["ritual", "blockages_analysis"]
+    assert [section.name for section in incomplete.value.missing] == [
+        "ritual",
+        "blockages_analysis",
+    ]
+    assert incomplete.value.labels == "rituel, analyse des blocages"
     assert Order.objects.get(pk=order.pk).status == S.PROCESSING
 
 
@@ -94,8 +102,8 @@ def test_reject_counts_a_revision_and_keeps_the_reason():
     services.reject(order, validator=validator, reason="Le rituel manque de précision.")
     order.refresh_from_db()
     assert order.status == S.PROCESSING
-    assert order.revision_count == 1
-    assert order.rejection_reason == "Le rituel manque de précision."
+    assert order.reading.revision_count == 1
+    assert order.reading.rejection_reason == "Le rituel manque de précision."
     assert order.events.get().note == "Le rituel manque de précision."
 
 
@@ -109,8 +117,8 @@ def test_approve_delivers_and_emails_after_commit(mailoutbox, django_capture_on_
         callback()
     order.refresh_from_db()
     assert order.status == S.COMPLETED
-    assert order.delivered_at is not None
-    assert order.validated_by == validator
+    assert order.reading.delivered_at is not None
+    assert order.reading.validated_by == validator
     assert len(mailoutbox) == 1
 
 

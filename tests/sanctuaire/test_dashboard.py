@@ -11,7 +11,7 @@ from django.utils import timezone
 from orders import services
 from orders.models import Order, OrderPhoto
 from sanctuaire import services as sanctuaire_services
-from tests.factories import ExpertFactory, OrderFactory
+from tests.factories import ExpertFactory, OrderFactory, ReadingFactory
 from tests.sanctuaire.helpers import image_bytes, make_client
 
 pytestmark = pytest.mark.django_db
@@ -25,21 +25,23 @@ MANDALA = (
 
 def delivered(level: int, **fields) -> Order:
     order = OrderFactory(
-        offer_level=level,
-        status=Order.Status.COMPLETED,
-        paid_at=timezone.now(),
-        delivered_at=timezone.now(),
-        archetype="L’Étoile",
-        reading="Votre chemin s’éclaire.",
-        ritual="Allumez une bougie blanche.",
-        blockages_analysis="Une peur ancienne du manque.",
-        soul_profile="Une âme de passeuse.",
-        mandala_svg=MANDALA,
-        **fields,
+        offer_level=level, status=Order.Status.COMPLETED, paid_at=timezone.now(), **fields
     )
-    order.audio_file.save("voix.mp3", ContentFile(b"ID3 fake mp3"), save=False)
-    order.pdf_file.save("lecture.pdf", ContentFile(b"%PDF-1.4 fake"), save=False)
-    order.save()
+    reading = ReadingFactory(
+        order=order,
+        delivered_at=timezone.now(),
+        texts={
+            "archetype": "L’Étoile",
+            "reading": "Votre chemin s’éclaire.",
+            "ritual": "Allumez une bougie blanche.",
+            "blockages_analysis": "Une peur ancienne du manque.",
+            "soul_profile": "Une âme de passeuse.",
+            "mandala": MANDALA,
+        },
+    )
+    reading.audio.save("voix.mp3", ContentFile(b"ID3 fake mp3"), save=False)
+    reading.pdf.save("lecture.pdf", ContentFile(b"%PDF-1.4 fake"), save=False)
+    reading.save()
     return order
 
 

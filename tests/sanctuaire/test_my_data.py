@@ -10,7 +10,7 @@ from django.utils import timezone
 from orders.models import Order, OrderEvent, OrderPhoto
 from sanctuaire import services
 from sanctuaire.models import DeletionRequest
-from tests.factories import OrderFactory
+from tests.factories import OrderFactory, ReadingFactory
 from tests.sanctuaire.helpers import image_bytes, make_client
 
 pytestmark = pytest.mark.django_db
@@ -23,20 +23,26 @@ def full_order(email: str = "lea@example.com", **fields) -> Order:
         email=email,
         status=Order.Status.COMPLETED,
         paid_at=timezone.now(),
-        delivered_at=timezone.now(),
         offer_level=4,
         phone="+33 6 12 34 56 78",
         date_of_birth=datetime.date(1990, 5, 17),
         birth_place="Lyon",
         question="Quel chemin prendre ?",
-        reading="Votre chemin s’éclaire.",
-        archetype="L’Étoile",
-        mandala_svg="<svg></svg>",
         **fields,
     )
-    order.audio_file.save("a.mp3", ContentFile(b"ID3"), save=False)
-    order.pdf_file.save("l.pdf", ContentFile(b"%PDF"), save=False)
-    order.save()
+    reading = ReadingFactory(
+        order=order,
+        delivered_at=timezone.now(),
+        texts={
+            "reading": "Votre chemin s’éclaire.",
+            "archetype": "L’Étoile",
+            "mandala": "<svg></svg>",
+        },
+        review_notes="Relue.",
+    )
+    reading.audio.save("a.mp3", ContentFile(b"ID3"), save=False)
+    reading.pdf.save("l.pdf", ContentFile(b"%PDF"), save=False)
+    reading.save()
     photo = OrderPhoto(order=order, content_type="image/jpeg", size_bytes=10)
     photo.file.save("p.jpg", ContentFile(image_bytes()), save=True)
     OrderEvent.objects.create(order=order, from_status="pending", to_status="paid")
@@ -59,6 +65,9 @@ def test_the_client_downloads_everything_we_hold_as_json(client):
     assert exported["client"]["birth_place"] == "Lyon"
     assert exported["client"]["phone"] == "+33 6 12 34 56 78"
     assert exported["content"]["reading"] == "Votre chemin s’éclaire."
+    assert exported["content"]["mandala"] == "<svg></svg>"
+    assert exported["files"] == {"audio": True, "pdf": True}
+    assert exported["delivered_at"] == order.reading.delivered_at.isoformat()
     assert len(exported["photos"]) == 1
     assert exported["history"][0]["to"] == "paid"
 
@@ -94,7 +103,7 @@ def test_the_admin_action_anonymises_the_client_and_keeps_the_accounting(
     user = make_client("lea@example.com")
     client.force_login(user)
     client.post("/sanctuaire/mes-donnees/suppression/", {"confirm": "on"})
-    files = [order.audio_file.name, order.pdf_file.name, order.photos.get().file.name]
+    files = [order.reading.audio.name, order.reading.pdf.name, order.photos.get().file.name]
     accounting = (order.number, order.price_cents, order.status, order.paid_at, order.created_at)
 
     admin = client.__class__()
@@ -114,12 +123,14 @@ def test_the_admin_action_anonymises_the_client_and_keeps_the_accounting(
     assert order.payment_intent_id == "pi_keep_me"
     assert order.anonymised_at is not None
     assert order.email.endswith("@anonyme.invalid")
-    for name in ["first_name", "last_name", "phone", "birth_place", "question", "reading"]:
+    for name in ["first_name", "last_name", "phone", "birth_place", "question"]:
         assert getattr(order, name) == "", name
     assert order.date_of_birth is None
-    assert order.mandala_svg == ""
-    assert not order.audio_file
-    assert not order.pdf_file
+    assert order.reading.texts == {}
+    assert order.reading.review_notes == ""
+    assert not order.reading.audio
+    assert not order.reading.pdf
+    assert order.reading.delivered_at is not None  # when it was delivered stays
     assert not order.photos.exists()
     for name in files:
         assert not default_storage.exists(name), name
@@ -134,8 +145,8 @@ def test_the_admin_action_anonymises_the_client_and_keeps_the_accounting(
     assert client.get("/sanctuaire/").status_code == 302
     other.refresh_from_db()
     assert other.anonymised_at is None
-    assert other.reading == "Votre chemin s’éclaire."
-    assert default_storage.exists(other.audio_file.name)
+    assert other.reading.text("reading") == "Votre chemin s’éclaire."
+    assert default_storage.exists(other.reading.audio.name)
 
 
 def test_the_order_admin_can_anonymise_a_client_directly(client, admin_user):

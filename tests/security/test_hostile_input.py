@@ -415,7 +415,7 @@ FORMS = [
     HostileForm(
         "desk content",
         path=_desk("contenu", Order.Status.PROCESSING),
-        fields=dict.fromkeys(["archetype", "reading", "ritual", "mandala_svg"], form_values),
+        fields=dict.fromkeys(["archetype", "reading", "ritual", "mandala"], form_values),
         accepted=lambda response, data: response.status_code == 302,
         allowed_statuses=frozenset({200, 302, 400}),
         raw_bodies_change_nothing=False,  # an expert may save an empty draft
