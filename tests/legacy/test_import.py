@@ -32,6 +32,7 @@ def snapshot() -> dict:
     """Everything the import may write, to compare two runs."""
     return {
         "orders": list(Order.objects.order_by("pk").values()),
+        "readings": list(Reading.objects.order_by("pk").values()),
         "events": list(OrderEvent.objects.order_by("pk").values()),
         "experts": list(Expert.objects.order_by("pk").values()),
         "users": list(User.objects.order_by("pk").values()),
@@ -308,6 +309,40 @@ def test_a_changed_legacy_document_updates_its_row_on_the_next_run(tmp_path, leg
     assert report["orders"].updated == 1
     assert (order.phone, order.birth_place) == ("+33 7 00 00 00 00", "Marseille")
     assert order.events.count() == 1
+
+
+def test_a_changed_reading_updates_the_reading_on_the_next_run(tmp_path):
+    document = legacy_order(
+        orderNumber="LU250111-000092", status="processing", generatedContent={"reading": "V1"}
+    )
+    write_dump(tmp_path / "one", {"orders": [document]})
+    run(tmp_path / "one")
+    reading = Reading.objects.get()
+    assert reading.texts == {"reading": "V1"}
+    document["generatedContent"] = {"reading": "V2", "ritual": "Un rituel."}
+    document["revisionCount"] = 1
+    write_dump(tmp_path / "two", {"orders": [document]})
+
+    report = run(tmp_path / "two")
+
+    assert report["orders"].updated == 1
+    reading.refresh_from_db()
+    assert reading.texts == {"reading": "V2", "ritual": "Un rituel."}
+    assert reading.revision_count == 1
+    assert Reading.objects.count() == 1
+
+
+def test_a_reading_that_appears_in_the_legacy_data_is_created_on_the_next_run(tmp_path):
+    document = legacy_order(orderNumber="LU250111-000093", status="paid")
+    write_dump(tmp_path / "one", {"orders": [document]})
+    run(tmp_path / "one")
+    assert not Reading.objects.exists()
+    document["expertReview"] = {"notes": "À relire."}
+    write_dump(tmp_path / "two", {"orders": [document]})
+
+    assert run(tmp_path / "two")["orders"].updated == 1
+
+    assert Reading.objects.get().review_notes == "À relire."
 
 
 def test_an_order_that_moved_on_here_is_left_alone_by_a_rerun(tmp_path):

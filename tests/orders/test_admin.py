@@ -62,6 +62,34 @@ def test_order_page_shows_history_and_read_only_payment_fields(admin_client):
     assert "historique" in body.lower()
 
 
+def test_order_page_shows_the_reading_of_its_level_read_only(admin_client):
+    order = OrderFactory(
+        paid=True,
+        offer_level=2,
+        status=Order.Status.PROCESSING,
+        reading__texts={"archetype": "L’Étoile", "ritual": "Une bougie blanche."},
+        reading__review_notes="Relue.",
+    )
+    body = admin_client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert "<dt>Archétype</dt>" in body
+    assert "L’Étoile" in body
+    assert "<dt>Rituel</dt>" in body
+    assert "Profil d’âme" not in body  # a level-4 section
+    assert "Relue." in body
+    assert 'name="reading-0-review_notes"' not in body  # shown, not editable
+
+
+def test_expert_page_lists_the_orders_they_hold_with_their_revisions(admin_client):
+    from tests.factories import ExpertFactory
+
+    expert = ExpertFactory()
+    order = OrderFactory(
+        status=Order.Status.PROCESSING, assigned_expert=expert, reading__revision_count=3
+    )
+    body = admin_client.get(f"/admin/experts/expert/{expert.pk}/change/").content.decode()
+    assert order.number in body
+
+
 def test_an_admin_cannot_change_the_price_by_posting_it(admin_client):
     order = OrderFactory(paid=True)
     admin_client.post(
