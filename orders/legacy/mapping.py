@@ -310,8 +310,11 @@ def map_order(document: dict, context: Context) -> Mapped:
     }
     texts = {name: value for name, value in texts.items() if value}
     validation_status = text(document, "expertValidation.validationStatus").lower()
+    # Complete by the old system's measure: the required sections it had.
     has_content = all(
-        texts.get(section.name) for section in required_sections(level) if section.is_text
+        texts.get(section.name)
+        for section in required_sections(level)
+        if section.name in GENERATED_CONTENT
     )
     status, status_note = order_status(
         document.get("status"), approved=validation_status in APPROVED, has_content=has_content

@@ -1,6 +1,7 @@
 import pytest
 
 from orders.models import Order, Reading
+from orders.sections import TEXT_SECTIONS, Kind
 from tests import factories
 
 
@@ -37,16 +38,11 @@ def processing_order(paid_order, expert_user):
     return paid_order
 
 
-TEXTS = {
-    "archetype": "L’Alchimiste",
-    "reading": "Votre chemin s’ouvre.",
-    "ritual": "Allumez une bougie blanche.",
-    "blockages_analysis": "La peur du changement.",
-    "soul_profile": "Une âme de passeuse.",
-}
-
-
 def fill_content(order: Order) -> None:
     """Write every text section straight to the reading, as a finished preparation would."""
-    Reading.objects.update_or_create(order=order, defaults={"texts": TEXTS})
+    texts = {
+        section.name: "<svg></svg>" if section.kind == Kind.SVG else f"Texte : {section.label}."
+        for section in TEXT_SECTIONS
+    }
+    Reading.objects.update_or_create(order=order, defaults={"texts": texts})
     order.refresh_from_db()
