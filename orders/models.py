@@ -342,7 +342,7 @@ class Reading(models.Model):
         verbose_name_plural = _("lectures")
 
     def __str__(self) -> str:
-        return str(_("Lecture de la commande %(order)s") % {"order": self.order_id})
+        return str(_("Lecture de la commande %(number)s") % {"number": self.order.number})
 
     def text(self, name: str) -> str:
         """A text-like section's content, "" when nothing was written."""
