@@ -3,15 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test install lint format bench e2e clean
+.PHONY: run test install install-test lint format bench e2e clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
+# `make run` installs what the site needs, nothing more.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) -e .
+	touch $@
+
+# `make test` adds the test tools: pytest and its plugins, Playwright's Python driver, ruff.
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) -e '.[test]'
 	touch $@
 
 # axe-core (npm registry) powers the accessibility checks of the browser journeys; without npm
@@ -20,25 +26,30 @@ AXE := $(VENV)/npm/node_modules/axe-core/axe.min.js
 $(AXE): | $(BIN)/activate
 	-command -v npm >/dev/null && npm install --prefix $(VENV)/npm axe-core@4.14.1 --no-audit --no-fund --silent
 
-install: $(VENV)/.installed $(AXE)
+install: $(VENV)/.installed
 
+install-test: $(VENV)/.installed-test $(AXE)
+
+# The first run writes a local .env (random SECRET_KEY, DEBUG=1, SITE_URL on PORT) so that
+# `manage.py` commands work without extra variables; later runs move SITE_URL to PORT.
 run: install
+	$(BIN)/python -m lumira.devenv $(PORT)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install-test
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-format: install
+format: install-test
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-bench: install
+bench: install-test
 	$(BIN)/python benchmarks/run.py
 
 clean:
