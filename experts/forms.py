@@ -165,5 +165,23 @@ class DeskLoginForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Adresse e-mail ou mot de passe incorrect. Vérifiez l’adresse e-mail de votre "
+            "compte d’expert et votre mot de passe (attention aux majuscules)."
+        ),
+        "inactive": _("Ce compte est désactivé. Écrivez à l’équipe Lumira pour le réactiver."),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages.update(
+            {"required": _("Indiquez l’adresse e-mail de votre compte d’expert.")}
+        )
+        self.fields["password"].error_messages.update(
+            {"required": _("Indiquez votre mot de passe.")}
+        )
+
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()

@@ -1,5 +1,6 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import LogoutView
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from experts import views
 
@@ -10,6 +11,28 @@ urlpatterns = [
     path("validation/", views.validation_queue, name="validation"),
     path("connexion/", views.DeskLoginView.as_view(), name="login"),
     path("deconnexion/", LogoutView.as_view(next_page="experts:login"), name="logout"),
+    # "Mot de passe oublié ?": Django's password reset views, in the desk's look.
+    path("mot-de-passe/", views.DeskPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/envoye/",
+        auth_views.PasswordResetDoneView.as_view(template_name="experts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="experts/password_reset_confirm.html",
+            success_url=reverse_lazy("experts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/fait/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="experts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("commande/<uuid:public_id>/", views.order_detail, name="order"),
     path("commande/<uuid:public_id>/prendre/", views.claim_order, name="claim"),
     path("commande/<uuid:public_id>/rendre/", views.release_order, name="release"),

@@ -9,8 +9,9 @@ import logging
 from datetime import timedelta
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
@@ -63,6 +64,23 @@ class DeskLoginView(LoginView):
         response = super().form_valid(form)
         Expert.objects.filter(user=form.get_user()).update(last_login_at=timezone.now())
         return response
+
+
+class DeskPasswordResetView(PasswordResetView):
+    """The reset e-mail's link is built on SITE_URL, like every link the site e-mails."""
+
+    template_name = "experts/password_reset.html"
+    email_template_name = "experts/emails/password_reset.txt"
+    html_email_template_name = "experts/emails/password_reset.html"
+    subject_template_name = "experts/emails/password_reset_subject.txt"
+    success_url = reverse_lazy("experts:password_reset_done")
+
+    def get_extra_email_context(self) -> dict:
+        return {"site_url": settings.SITE_URL, "support_email": settings.SUPPORT_EMAIL}
+
+    def form_valid(self, form):
+        self.extra_email_context = self.get_extra_email_context()
+        return super().form_valid(form)
 
 
 # --- Lists ------------------------------------------------------------------------------------

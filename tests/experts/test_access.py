@@ -127,9 +127,9 @@ def test_login_with_a_wrong_password_says_so_in_french(client, expert_user):
         "/desk/connexion/", {"username": expert_user.username, "password": "mauvais"}
     )
     assert response.status_code == 200
-    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in (
-        response.content.decode().replace("&#x27;", "’").replace("'", "’")
-    )
+    body = response.content.decode()
+    assert "Adresse e-mail ou mot de passe incorrect." in body
+    assert "nom d’utilisateur" not in body.replace("&#x27;", "’").replace("'", "’")
 
 
 def test_logout_is_a_post_that_ends_the_session(client, expert_user):
