@@ -1,4 +1,4 @@
-"""Client emails, French, HTML with a plain-text part; each sent after the commit.
+"""Client emails, in the client's language, HTML with a plain-text part; sent after the commit.
 
 A failed send is logged and recorded as an `EmailFailure` (listed in the admin); it never
 raises into the request or the transaction that asked for it.
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from orders.intake import intake_key
 from orders.models import EmailFailure, Order
@@ -18,12 +19,28 @@ from sanctuaire import tokens
 logger = logging.getLogger(__name__)
 
 
-def _send(template: str, recipient: str, context: dict, *, order: Order | None = None) -> bool:
-    context = {"order": order, "site_url": settings.SITE_URL, **context}
+def _send(
+    template: str,
+    recipient: str,
+    context: dict,
+    *,
+    order: Order | None = None,
+    language: str | None = None,
+) -> bool:
+    """Render the subject, the plain text and the HTML in the client's language, and send."""
+    context = {
+        "order": order,
+        "site_url": settings.SITE_URL,
+        "support_email": settings.SUPPORT_EMAIL,
+        **context,
+    }
+    language = language or (order.language if order else None) or settings.LANGUAGE_CODE
     try:
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
+        with translation.override(language):
+            subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+            context["subject"] = subject
+            text = render_to_string(f"emails/{template}.txt", context)
+            html = render_to_string(f"emails/{template}.html", context)
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient])
         message.attach_alternative(html, "text/html")
         message.send()
@@ -48,6 +65,11 @@ def _order(order_id: int) -> Order | None:
     return order
 
 
+def _delivery_hours(order: Order) -> int | None:
+    """The delivery promise of the order's offer (SPEC §4)."""
+    return order.offer.delivery_hours if order.offer_id else None
+
+
 def _intake_url(order: Order) -> str:
     path = reverse("orders:intake", args=[order.public_id])
     return f"{settings.SITE_URL}{path}?cle={intake_key(order)}"
@@ -62,6 +84,7 @@ def send_payment_received(order_id: int) -> bool:
         "intake_url": _intake_url(order),
         "login_url": tokens.login_url(order.email, reverse("sanctuaire:dashboard")),
         "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
+        "delivery_hours": _delivery_hours(order),
     }
     return _send("payment_received", order.email, context, order=order)
 
@@ -89,14 +112,17 @@ def send_sanctuaire_access(order_id: int) -> bool:
         "login_url": tokens.login_url(order.email, reverse("sanctuaire:dashboard")),
         "sanctuaire_url": settings.SITE_URL + reverse("sanctuaire:login"),
         "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
+        "delivery_hours": (
+            None if order.status == Order.Status.COMPLETED else _delivery_hours(order)
+        ),
     }
     return _send("sanctuaire_access", order.email, context, order=order)
 
 
-def send_login_link(email: str, next_url: str = "") -> bool:
-    """The link a client asked for on the Sanctuaire login page."""
+def send_login_link(email: str, next_url: str = "", language: str | None = None) -> bool:
+    """The link a client asked for on the Sanctuaire login page, in the page's language."""
     context = {
         "login_url": tokens.login_url(email, next_url),
         "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
     }
-    return _send("login_link", email, context)
+    return _send("login_link", email, context, language=language or translation.get_language())
