@@ -23,6 +23,7 @@ class Expert(models.Model):
     name = models.CharField(_("nom"), max_length=120)
     email = models.EmailField(_("e-mail"), unique=True)
     specialties = models.JSONField(_("spécialités"), default=list, blank=True)
+    bio = models.TextField(_("présentation"), max_length=600, blank=True)
     rating = models.DecimalField(_("note"), max_digits=3, decimal_places=2, null=True, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
     # The default choice in the tunnel ("Expert Lumira").
@@ -38,6 +39,17 @@ class Expert(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def initials(self) -> str:
+        """Up to two letters for the drawn avatar: "Séléné (démo)" → "S", "Expert Lumira" → "EL"."""
+        words = [word for word in self.name.split() if word[:1].isalpha()]
+        return "".join(word[0] for word in words[:2]).upper() or "?"
+
+    @property
+    def avatar_hue(self) -> int:
+        """A colour of its own for each expert's avatar, stable across processes."""
+        return sum(self.slug.encode()) * 47 % 360
 
     @classmethod
     def house(cls) -> "Expert | None":

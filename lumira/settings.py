@@ -110,7 +110,7 @@ SESSION_ENGINE = "lumira.sessions"  # in the database: no state on the app serve
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français")]
+LANGUAGES = [("fr", "Français"), ("en", "English")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -161,6 +161,8 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Oracle Lumira <contact@oraclelumira.com>"
 )
+# The address clients write to: in the footer, on the landing page and in every e-mail.
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="contact@oraclelumira.com")
 
 # --- Payments (SPEC §6.3) ---------------------------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

@@ -136,7 +136,8 @@ class DemoCardForm(forms.Form):
         return number
 
     def clean_expiry(self) -> str:
-        match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", self.cleaned_data["expiry"])
+        # "12/30", "12 / 2030", and "1230" as typed on a phone without the slash.
+        match = re.fullmatch(r"\s*(\d{1,2})\s*/?\s*(\d{2}|\d{4})\s*", self.cleaned_data["expiry"])
         if not match or not 1 <= int(match[1]) <= 12:
             raise forms.ValidationError(_("Date d’expiration invalide (MM/AA)."))
         month, year = int(match[1]), int(match[2][-2:]) + 2000

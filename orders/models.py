@@ -29,6 +29,8 @@ class Offer(models.Model):
     price_cents = models.PositiveIntegerField(_("prix (centimes)"))
     currency = models.CharField(_("devise"), max_length=3, default="eur")
     duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
+    # The delivery promise (SPEC §4): the reading is in the Sanctuaire this long after payment.
+    delivery_hours = models.PositiveSmallIntegerField(_("délai de livraison (heures)"), default=72)
     features = models.JSONField(_("prestations"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("ordre"), default=0)
@@ -118,6 +120,8 @@ class Order(models.Model):
     level = models.PositiveSmallIntegerField(_("niveau"))
     level_name = models.CharField(_("nom du niveau"), max_length=40)
     offer_name = models.CharField(_("offre"), max_length=80)
+    # The client's language at checkout: their e-mails (and documents) go out in it.
+    language = models.CharField(_("langue"), max_length=8, default="fr")
     service = models.CharField(_("service"), max_length=16)
     price_cents = models.PositiveIntegerField(_("montant (centimes)"))
     currency = models.CharField(_("devise"), max_length=3, default="eur")

@@ -7,10 +7,11 @@ Services are verbs named after the business event. Each runs in a transaction, r
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from orders import emails
 from orders.exceptions import ContentIncomplete, TransitionRefused
@@ -87,6 +88,8 @@ def create_order(
                     last_name=last_name.strip(),
                     expert=expert,
                     user=user if user is not None and user.is_authenticated else None,
+                    # The language the client is reading the site in (LocaleMiddleware).
+                    language=translation.get_language() or settings.LANGUAGE_CODE,
                 )
                 OrderEvent.objects.create(
                     order=order, to_status=Status.PENDING, source="checkout", note=offer.slug

@@ -4,7 +4,6 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from experts.models import Expert
 from lumira.fragments import rows_version
 from orders import intake
 from orders.access import client_owns_order, remember_order
@@ -35,8 +35,14 @@ def landing(request: HttpRequest) -> HttpResponse:
     context = {
         "offers": Offer.objects.filter(is_active=True),  # read on a cache miss only
         "catalogue_version": rows_version(catalogue),
+        "experts": Expert.objects.filter(is_active=True).only(
+            "slug", "name", "specialties", "bio", "is_house"
+        )[:LANDING_EXPERTS],
     }
     return render(request, "orders/landing.html", context)
+
+
+LANDING_EXPERTS = 6
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,12 +96,18 @@ def _offer_problem(request: HttpRequest, message: str, status: int) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    order = get_object_or_404(Order.objects.select_related("expert"), public_id=public_id)
+    order = get_object_or_404(Order.objects.select_related("expert", "offer"), public_id=public_id)
     if order.status not in UNPAID_STATUSES:
         return redirect(_confirmation_url(order))
     demo = is_demo()
     form = DemoCardForm(request.POST or None) if demo else None
-    declined = order.failure_message if order.status == Order.Status.FAILED else ""
+    # The last decline shows until the client tries again; a new attempt shows only its own
+    # outcome (never the old banner beside new field errors).
+    declined = (
+        order.failure_message
+        if order.status == Order.Status.FAILED and request.method != "POST"
+        else ""
+    )
     try:
         intent = ensure_intent(order)
         if request.method == "POST" and demo and form.is_valid():
@@ -120,6 +132,7 @@ def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "client_secret": intent.client_secret if not demo else "",
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "return_url": request.build_absolute_uri(_confirmation_url(order)),
+        "delivery_hours": order.offer.delivery_hours if order.offer_id else None,
         "step": 2,
     }
     status = 400 if request.method == "POST" and (declined or (form and form.errors)) else 200
@@ -153,8 +166,8 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         return render(request, "orders/order_not_found.html", status=404)
     order = SimpleLazyObject(
         lambda: (
-            Order.objects.select_related("expert", "reading")
-            .only(*CONFIRMATION_FIELDS, "expert__name", *READING_DATES)
+            Order.objects.select_related("expert", "reading", "offer")
+            .only(*CONFIRMATION_FIELDS, "expert__name", *READING_DATES, "offer__delivery_hours")
             .get(public_id=public_id)
         )
     )
@@ -206,14 +219,7 @@ def intake_form(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if posted and form.is_valid():
         data = form.cleaned_data
         if intake.save_intake(order, data, data["photos"], data["removed_photos"]):
-            messages.success(
-                request,
-                _(
-                    "Merci ! Vos réponses sont transmises à votre expert. Vous pouvez encore "
-                    "les modifier jusqu’à ce qu’il commence votre lecture."
-                ),
-            )
-            return redirect("orders:intake", public_id=order.public_id)
+            return redirect("orders:intake_sent", public_id=order.public_id)
         order.refresh_from_db()
         context = {"order": order, "photos": photos}
         return render(request, "orders/intake_locked.html", context, status=409)
@@ -225,3 +231,23 @@ def intake_form(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def _intake_initial(order: Order) -> dict:
     initial = {name: getattr(order, name) for name in intake.INTAKE_FIELDS}
     return {name: value for name, value in initial.items() if value not in ("", None)}
+
+
+@require_GET
+def intake_sent(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """After a successful send: what happens next, not the same form again."""
+    order = get_object_or_404(
+        Order.objects.select_related("offer", "expert"),
+        public_id=public_id,
+        anonymised_at__isnull=True,
+    )
+    if not order.is_paid or not order.intake_submitted_at:
+        return redirect("orders:intake", public_id=order.public_id)
+    if not client_owns_order(request, order):
+        raise Http404
+    context = {
+        "order": order,
+        "can_amend": intake.can_amend(order),
+        "delivery_hours": order.offer.delivery_hours if order.offer_id else None,
+    }
+    return render(request, "orders/intake_sent.html", context)

@@ -53,7 +53,7 @@ def test_paid_client_fills_every_field_and_sees_them_again(client):
         answers(delivery_format="whatsapp", phone="+33 6 12 34 56 78", audio_voice="masculine"),
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/commande/{order.public_id}/formulaire/"
+    assert response["Location"] == f"/commande/{order.public_id}/formulaire/envoye/"
     order.refresh_from_db()
     assert order.date_of_birth == datetime.date(1990, 5, 17)
     assert order.birth_time == datetime.time(8, 30)
@@ -67,7 +67,10 @@ def test_paid_client_fills_every_field_and_sees_them_again(client):
     assert order.intake_submitted_at is not None
     assert order.status == Order.Status.PAID
     page = client.get(response["Location"]).content.decode()
-    assert "Vos réponses sont transmises à votre expert" in page
+    assert "Merci, vos réponses sont envoyées" in page
+    assert "Un second expert la relit" in page
+    assert "Modifier mes réponses" in page  # not claimed yet: still editable
+    page = client.get(f"/commande/{order.public_id}/formulaire/").content.decode()
     assert 'value="Lyon, France"' in page
     assert 'value="1990-05-17"' in page
 

@@ -115,8 +115,12 @@ def test_a_declined_test_card_fails_the_order_with_the_french_message(
     order = _start(client)
     response = _pay(client, order, number)
     assert response.status_code == 400
-    assert message in response.content.decode()
-    assert "Réessayer" in response.content.decode()
+    body = response.content.decode()
+    assert message in body
+    assert "Vous pouvez réessayer avec une autre carte." in body
+    # The button keeps its price after a decline, and only the new outcome shows.
+    assert "Payer 47,00\xa0€</button>" in body
+    assert body.count('class="form-error"') == 1
     order.refresh_from_db()
     assert order.status == Order.Status.FAILED
     assert order.failure_code == code

@@ -39,6 +39,11 @@ def seed_demo_accounts() -> dict[str, str]:
             defaults={
                 "user": user,
                 "name": "Séléné (démo)",
+                "specialties": ["tarot de Marseille", "astrologie"],
+                "bio": (
+                    "Vingt ans de tarot et d’astrologie ; elle lit ce qui se noue entre votre "
+                    "histoire et le ciel de votre naissance."
+                ),
                 "slug": "selene-demo",
                 "is_active": True,
             },
