@@ -5,7 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from orders.sections import Section, required_sections, sections_for_level
@@ -50,8 +50,10 @@ class Offer(models.Model):
 
 
 def format_cents(cents: int, currency: str = "eur") -> str:
-    """French money display: 4700 → '47,00 €'."""
+    """Money as the reader writes it: 4700 → '47,00 €' in French, '€47.00' in English."""
     symbol = {"eur": "€"}.get(currency.lower(), currency.upper())
+    if (translation.get_language() or "fr").startswith("en"):
+        return f"{symbol}{cents // 100}.{cents % 100:02d}"
     return f"{cents // 100},{cents % 100:02d}\u00a0{symbol}"
 
 

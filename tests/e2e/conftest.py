@@ -5,6 +5,7 @@ Never `playwright install`: the browser comes from the system.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -57,14 +58,50 @@ def browser():
         browser.close()
 
 
-class Journey:
-    """A browser page plus the habits every journey shares: screenshots, accessibility."""
+def _catalogue() -> list[tuple[str, str]]:
+    """(French, English) pairs of our catalogue, as fragments a page shows verbatim."""
+    po = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    pairs = []
+    entries = re.findall(r'^msgid "(.+)"\nmsgstr "(.+)"$', po.read_text(encoding="utf-8"), re.M)
+    for french, english in entries:
+        # Only what a page shows as is: fragments between placeholders and tags, long enough
+        # that the same words cannot be both French and English ("Total", "Premium").
+        def pieces(text: str) -> list[str]:
+            text = text.replace('\\"', '"')
+            return [p.strip() for p in re.split(r"%\(\w+\)[sd]|%[sd]|<[^>]+>", text)]
 
-    def __init__(self, page, base_url: str, name: str) -> None:
+        for fr, en in zip(pieces(french), pieces(english), strict=False):
+            if fr != en and len(fr) >= 12 and len(en) >= 12:
+                pairs.append((fr, en))
+    return pairs
+
+
+CATALOGUE = _catalogue()
+
+
+def left_in_other_language(text: str, lang: str) -> list[str]:
+    """Catalogue sentences of the other language found in `text`."""
+    index = 0 if lang == "en" else 1
+    return sorted({pair[index] for pair in CATALOGUE if pair[index] in text})
+
+
+class Journey:
+    """A browser page plus the habits every journey shares: screenshots, accessibility, and
+    no request leaving the machine."""
+
+    def __init__(self, page, base_url: str, name: str, lang: str = "fr") -> None:
         self.page = page
         self.base_url = base_url
         self.name = name
+        self.lang = lang
         self.shots = 0
+        self.outside: list[str] = []
+        page.on("request", self._watch)
+
+    def _watch(self, request) -> None:
+        url = request.url
+        if not url.startswith((self.base_url, "data:", "about:", "blob:")):
+            self.outside.append(url)
 
     def go(self, path: str) -> None:
         self.page.goto(self.base_url + path)
@@ -72,6 +109,7 @@ class Journey:
     def shoot(self, step: str) -> None:
         """Screenshots of the current page at 1280 px and at 390 px (a phone)."""
         self.shots += 1
+        self.page.evaluate("document.fonts.ready")
         for width in WIDTHS:
             self.page.set_viewport_size({"width": width, "height": 900})
             path = SCREENSHOTS / self.name / f"{self.shots:02d}-{step}-{width}.png"
@@ -83,8 +121,11 @@ class Journey:
     def check_accessibility(self) -> None:
         """One h1, a language, labelled fields; axe-core's WCAG 2 AA rules when it is installed."""
         page = self.page
-        assert page.locator("html").get_attribute("lang") == "fr", page.url
+        assert page.locator("html").get_attribute("lang") == self.lang, page.url
         assert page.locator("h1").count() == 1, page.url
+        leftovers = left_in_other_language(page.locator("body").inner_text(), self.lang)
+        assert leftovers == [], f"{page.url}: not in {self.lang}: {leftovers}"
+        assert self.outside == [], f"requests leaving the machine: {self.outside}"
         unlabelled = page.evaluate(
             """() => [...document.querySelectorAll('input, select, textarea')]
                 .filter(el => !['hidden', 'submit', 'button'].includes(el.type))
@@ -102,9 +143,17 @@ class Journey:
                     const body = document.body, style = body.getAttribute('style');
                     body.style.background = '#1E1533';
                     try {
-                        return (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}))
-                            .violations.map(v => v.id + ': '
-                                + v.nodes.map(n => n.target.join(' ')).join(', '));
+                        // The WCAG 2 A/AA rules, colour contrast named so that it can never
+                        // drop out of the set.
+                        const result = await axe.run(document, {
+                            runOnly: ['wcag2a', 'wcag2aa'],
+                            rules: {'color-contrast': {enabled: true}},
+                        });
+                        const ran = [...result.passes, ...result.violations, ...result.incomplete]
+                            .some(r => r.id === 'color-contrast');
+                        return (ran ? [] : ['color-contrast: did not run']).concat(
+                            result.violations.map(v => v.id + ': '
+                                + v.nodes.map(n => n.target.join(' ') + ' ' + (n.any[0] || {}).message).join(', ')));
                     } finally {
                         if (style === null) body.removeAttribute('style');
                         else body.setAttribute('style', style);
@@ -116,24 +165,28 @@ class Journey:
 
 @pytest.fixture
 def journey(browser, live_server, request):
-    context = browser.new_context(
-        viewport={"width": WIDTHS[0], "height": 900},
-        locale="fr-FR",
-        bypass_csp=True,  # to inject axe
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield Journey(page, live_server.url, request.node.name)
+    journey, context = new_journey(browser, live_server, request.node.name)
+    yield journey
     context.close()
+    assert journey.outside == [], f"requests leaving the machine: {journey.outside}"
 
 
-def new_journey(browser, live_server, name: str) -> tuple[Journey, object]:
+@pytest.fixture
+def journey_en(browser, live_server, request):
+    """A visitor whose browser asks for English."""
+    journey, context = new_journey(browser, live_server, request.node.name, lang="en")
+    yield journey
+    context.close()
+    assert journey.outside == [], f"requests leaving the machine: {journey.outside}"
+
+
+def new_journey(browser, live_server, name: str, lang: str = "fr") -> tuple[Journey, object]:
     """A second browser (another person) in the same test; close the returned context."""
     context = browser.new_context(
         viewport={"width": WIDTHS[0], "height": 900},
-        locale="fr-FR",
+        locale="en-GB" if lang == "en" else "fr-FR",
         bypass_csp=True,  # to inject axe
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    return Journey(page, live_server.url, name), context
+    return Journey(page, live_server.url, name, lang), context

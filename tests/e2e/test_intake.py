@@ -54,8 +54,12 @@ def test_a_client_fills_the_intake_form_with_a_photo(journey, tmp_path):
     assert not order.photos.exists()
 
     page.get_by_label("Photos (facultatif)").set_input_files(str(photo))
+    assert page.locator("#photo-previews img").count() == 1  # a preview before sending
     page.get_by_role("button", name="Envoyer mes réponses").click()
-    assert "Vos réponses sont transmises à votre expert" in page.get_by_role("status").inner_text()
+    page.wait_for_url("**/formulaire/envoye/")
+    assert page.locator("h1").inner_text() == "Merci, vos réponses sont envoyées"
+    journey.shoot("intake-next-step")
+    page.get_by_role("link", name="Modifier mes réponses").click()
     assert page.get_by_role("img", name="Votre photo 1").is_visible()
     journey.shoot("intake-sent")
 

@@ -1,0 +1,52 @@
+"""'Mot de passe oublié ?' on the desk: Django's reset views, a French e-mail on the site's URL."""
+
+import pytest
+from django.test import override_settings
+
+from tests.sanctuaire.helpers import html_of, link_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_login_page_offers_a_reset(client):
+    assert 'href="/desk/mot-de-passe/"' in client.get("/desk/connexion/").content.decode()
+
+
+@override_settings(SITE_URL="http://127.0.0.1:8123")
+def test_an_expert_resets_the_password_from_the_emailed_link(client, expert_user, mailoutbox):
+    response = client.post("/desk/mot-de-passe/", {"email": expert_user.email})
+    assert response["Location"] == "/desk/mot-de-passe/envoye/"
+    assert "Regardez vos e-mails" in client.get(response["Location"]).content.decode()
+    (message,) = mailoutbox
+    assert message.subject == "Votre nouveau mot de passe Oracle Lumira"
+    assert "http://127.0.0.1:8123/desk/mot-de-passe/" in message.body  # the port we run on
+    assert "Choisir un nouveau mot de passe" in html_of(message)
+    link = link_in(message, "/desk/mot-de-passe/")
+    form_page = client.get(link, follow=True)
+    assert "Nouveau mot de passe" in form_page.content.decode()
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "lune-nouvelle-2031", "new_password2": "lune-nouvelle-2031"},
+    )
+    assert response["Location"] == "/desk/mot-de-passe/fait/"
+    client.logout()
+    response = client.post(
+        "/desk/connexion/", {"username": expert_user.email, "password": "lune-nouvelle-2031"}
+    )
+    assert response.status_code == 302
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, mailoutbox):
+    response = client.post("/desk/mot-de-passe/", {"email": "personne@example.com"})
+    assert response["Location"] == "/desk/mot-de-passe/envoye/"
+    assert mailoutbox == []
+
+
+def test_a_used_link_says_so(client):
+    page = client.get("/desk/mot-de-passe/MQ/invalide-token/").content.decode()
+    assert "Ce lien a déjà servi ou a expiré." in page
+
+
+def test_an_empty_login_asks_for_the_email_address(client):
+    body = client.post("/desk/connexion/", {"username": "", "password": ""}).content.decode()
+    assert "Indiquez l’adresse e-mail de votre compte d’expert." in body.replace("&#x27;", "’")
