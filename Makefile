@@ -10,14 +10,21 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
+# The dependencies listed in pyproject.toml, installed as such: the project itself is not a
+# package to build (building it, even editable, first installs setuptools in a throwaway
+# environment, seconds of a newcomer's first minute).
+REQUIREMENTS = $(BIN)/python -c "import sys, tomllib; project = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(project['dependencies'] + [d for extra in sys.argv[1:] for d in project['optional-dependencies'][extra]]))"
+
 # `make run` installs what the site needs, nothing more.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(PIP) -e .
+	$(REQUIREMENTS) > $(VENV)/requirements.txt
+	$(PIP) -r $(VENV)/requirements.txt
 	touch $@
 
 # `make test` adds the test tools: pytest and its plugins, Playwright's Python driver, ruff.
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) -e '.[test]'
+	$(REQUIREMENTS) test > $(VENV)/requirements-test.txt
+	$(PIP) -r $(VENV)/requirements-test.txt
 	touch $@
 
 # axe-core (npm registry) powers the accessibility checks of the browser journeys; without npm
