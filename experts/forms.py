@@ -1,7 +1,7 @@
 """Desk forms: validation and cleaning only (content, files, validation decisions)."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
@@ -185,3 +185,17 @@ class DeskLoginForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+
+class DeskPasswordResetForm(PasswordResetForm):
+    """The e-mail address of the expert account, asked in the desk's words."""
+
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        error_messages={
+            "required": _("Indiquez l’adresse e-mail de votre compte d’expert."),
+            "invalid": _("Cette adresse e-mail n’est pas valide."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )

@@ -28,7 +28,14 @@ from django.views.decorators.http import require_GET, require_POST
 from experts import generation
 from experts.access import expert_required
 from experts.files import AUDIO_CONTENT_TYPES, PDF_CONTENT_TYPE
-from experts.forms import ApproveForm, ContentForm, DeskLoginForm, GenerateForm, RejectForm
+from experts.forms import (
+    ApproveForm,
+    ContentForm,
+    DeskLoginForm,
+    DeskPasswordResetForm,
+    GenerateForm,
+    RejectForm,
+)
 from experts.models import Expert
 from experts.services import WorkRefused, save_content
 from experts.svg import sanitize_svg_or_empty
@@ -70,6 +77,7 @@ class DeskPasswordResetView(PasswordResetView):
     """The reset e-mail's link is built on SITE_URL, like every link the site e-mails."""
 
     template_name = "experts/password_reset.html"
+    form_class = DeskPasswordResetForm
     email_template_name = "experts/emails/password_reset.txt"
     html_email_template_name = "experts/emails/password_reset.html"
     subject_template_name = "experts/emails/password_reset_subject.txt"

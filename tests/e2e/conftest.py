@@ -109,7 +109,12 @@ class Journey:
     def shoot(self, step: str) -> None:
         """Screenshots of the current page at 1280 px and at 390 px (a phone)."""
         self.shots += 1
-        self.page.evaluate("document.fonts.ready")
+        # Our fonts loaded and the success animation finished: the shot shows the page at rest.
+        self.page.evaluate(
+            """() => Promise.all([document.fonts.ready, ...document.getAnimations()
+                .filter(a => a.effect.getTiming().iterations !== Infinity)
+                .map(a => a.finished)])"""
+        )
         for width in WIDTHS:
             self.page.set_viewport_size({"width": width, "height": 900})
             path = SCREENSHOTS / self.name / f"{self.shots:02d}-{step}-{width}.png"

@@ -134,3 +134,40 @@ def test_the_success_moment_stays_still_for_reduced_motion(journey, browser, liv
         "getComputedStyle(document.querySelector('.success-mark path')).strokeDashoffset"
     )
     assert offset in ("0", "0px")
+
+
+PUBLIC_PAGES = [
+    ("landing", "/"),
+    ("checkout", "/commande/?offer=profond"),
+    ("unknown-offer", "/commande/?offer=nulle-part"),
+    ("unknown-order", "/confirmation/?order_id=00000000-0000-4000-8000-000000000000"),
+    ("sanctuaire-login", "/sanctuaire/connexion/"),
+    ("sanctuaire-link-sent", "/sanctuaire/connexion/envoye/"),
+    ("desk-login", "/desk/connexion/"),
+    ("password-reset", "/desk/mot-de-passe/"),
+    ("password-reset-sent", "/desk/mot-de-passe/envoye/"),
+    ("password-reset-used-link", "/desk/mot-de-passe/MQ/lien-invalide/"),
+    ("password-reset-done", "/desk/mot-de-passe/fait/"),
+]
+
+
+# The French journeys above and in the other files already shoot the landing, the tunnel, the
+# Sanctuaire's and the desk's sign-in; French adds here only the pages they do not reach.
+SHOWN_IN_FRENCH_ELSEWHERE = {"landing", "checkout", "sanctuaire-login", "desk-login"}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_public_page_in_both_languages(browser, live_server, lang):
+    """Each page shot at both widths, checked by axe (contrast included), in one language only,
+    and asking nothing of another site."""
+    from tests.e2e.conftest import new_journey
+
+    journey, context = new_journey(browser, live_server, f"public-pages-{lang}", lang=lang)
+    try:
+        for name, path in PUBLIC_PAGES:
+            if lang == "fr" and name in SHOWN_IN_FRENCH_ELSEWHERE:
+                continue
+            journey.go(path)
+            journey.shoot(name)
+    finally:
+        context.close()
