@@ -26,7 +26,7 @@ def seed_catalogue() -> None:
     from django.apps import apps
 
     import_module("orders.migrations.0002_default_offers").create_offers(apps, None)
-    import_module("orders.migrations.0007_offer_delivery_promises").set_promises(apps, None)
+    import_module("orders.migrations.0010_offer_delivery_promises").set_promises(apps, None)
     import_module("experts.migrations.0002_house_expert").create_house_expert(apps, None)
     import_module("experts.migrations.0005_house_expert_bio").set_bio(apps, None)
 
