@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "payments",
     "experts",
     "sanctuaire",
+    "django_tasks",
+    "django_tasks_db",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +166,34 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 # The address clients write to: in the footer, on the landing page and in every e-mail.
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="contact@oraclelumira.com")
+# A relay that hangs must not hold a worker: SMTP gives up after this many seconds.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# --- Background tasks (SPEC §11) ----------------------------------------------------------------
+# Django's tasks API (the django-tasks backport). The database queue needs nothing but the
+# database and is written in the same transaction as the change that asks for the task. Another
+# backend of the same API (RQ, Celery) is one setting away: TASKS_BACKEND=dotted.path.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": [],  # any queue name
+    }
+}
+# A task still "running" this long after it started lost its worker: it is run again.
+TASK_RUNNING_DEADLINE_SECONDS = env.int("TASK_RUNNING_DEADLINE_SECONDS", default=15 * 60)
+# Admins are alerted when the oldest ready task has waited longer than this.
+TASK_QUEUE_ALERT_SECONDS = env.int("TASK_QUEUE_ALERT_SECONDS", default=15 * 60)
+# Recurring jobs run by the worker (`manage.py run_worker`): dotted path of a task → period in
+# seconds. Each period, exactly one worker enqueues the job.
+SCHEDULED_JOBS = {
+    "lumira.jobs.expire_unpaid_orders": 15 * 60,
+    "lumira.jobs.send_intake_reminders": 15 * 60,
+    "lumira.jobs.purge_old_records": 24 * 60 * 60,
+    "lumira.jobs.check_queue_age": 5 * 60,
+}
+if env.bool("SCHEDULED_JOBS_OFF", default=False):  # a worker that runs queued tasks only
+    SCHEDULED_JOBS = {}
+ADMINS = [("Admin", address) for address in env.list("ADMIN_EMAILS", default=[])]
 
 # --- Payments (SPEC §6.3) ---------------------------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
@@ -170,6 +201,7 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
 PAYMENTS_DEMO = env.bool("PAYMENTS_DEMO", default=False)
 # Signs the demo gateway's Stripe-format events; derived from SECRET_KEY when unset.
 DEMO_WEBHOOK_SECRET = env.str("DEMO_WEBHOOK_SECRET", default="")

@@ -94,3 +94,21 @@ def fake_stripe(settings):
     yield state
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def task_queue(settings):
+    """The database queue instead of the immediate backend: tasks wait for a worker.
+
+    Returns a function that runs every ready task in this process, as `run_worker` would.
+    """
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def run_ready_tasks() -> None:
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        )
+
+    return run_ready_tasks

@@ -1,0 +1,61 @@
+"""The queue in the admin: what failed, why and when, with a "retry now" action; queue health."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
+
+from operations.models import ScheduledJob, SentEmail
+from operations.queue import queue_health
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskAdmin(DBTaskResultAdmin):
+    list_display = ("task_name", "status", "error", "arguments", "enqueued_at", "finished_at")
+    list_filter = ("status", "queue_name")
+    actions = ["retry_now"]
+    change_list_template = "admin/operations/task_change_list.html"
+
+    @admin.display(description=_("erreur"))
+    def error(self, obj: DBTaskResult) -> str:
+        return obj.exception_class_path.rsplit(".", 1)[-1] if obj.exception_class_path else ""
+
+    @admin.display(description=_("arguments"))
+    def arguments(self, obj: DBTaskResult) -> str:
+        return str(obj.args_kwargs)[:120]
+
+    @admin.action(description=_("Relancer maintenant les tâches en échec"))
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[DBTaskResult]) -> None:
+        retried = 0
+        for result in queryset.filter(status=TaskResultStatus.FAILED):
+            kwargs = {k: v for k, v in result.args_kwargs["kwargs"].items() if k != "attempt"}
+            # A fresh run with its full series of retries; the failed row stays as the record.
+            result.task.using(run_after=None).enqueue(*result.args_kwargs["args"], **kwargs)
+            retried += 1
+        self.message_user(
+            request,
+            ngettext("%d tâche relancée.", "%d tâches relancées.", retried) % retried,
+            messages.SUCCESS if retried else messages.WARNING,
+        )
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        return super().changelist_view(request, {**(extra_context or {}), "health": queue_health()})
+
+
+@admin.register(SentEmail)
+class SentEmailAdmin(admin.ModelAdmin):
+    list_display = ("key", "template", "claimed_at", "sent_at")
+    search_fields = ("key",)
+    readonly_fields = ("key", "template", "claimed_at", "sent_at")
+
+
+@admin.register(ScheduledJob)
+class ScheduledJobAdmin(admin.ModelAdmin):
+    list_display = ("name", "last_run_at", "next_run_at")
+    readonly_fields = ("name", "last_run_at")
