@@ -16,7 +16,7 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from functools import partial
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from experts.models import Expert, GenerationCallback
 from experts.services import WorkRefused, ensure_can_work, still_mine
+from operations.tasks import enqueue, retried_task
 from orders import services as order_services
 from orders.exceptions import TransitionRefused
 from orders.models import Order, Reading
@@ -34,6 +35,7 @@ from orders.sections import Section, text_sections_for_level
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Lumira-Signature"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 TIMESTAMP_HEADER = "X-Lumira-Timestamp"
 TOLERANCE_SECONDS = 300
 
@@ -69,7 +71,7 @@ def verify(body: bytes, signature: str, timestamp: str, *, now: float | None = N
 
 
 def request_generation(order: Order, *, expert: Expert, instructions: str) -> None:
-    """Record the request and the expert's instructions; the call leaves after the commit."""
+    """Record the request and the expert's instructions; a background task makes the call."""
     if not is_configured():
         raise WorkRefused(
             _("Aucun générateur n’est configuré : rédigez le contenu dans l’éditeur.")
@@ -83,7 +85,7 @@ def request_generation(order: Order, *, expert: Expert, instructions: str) -> No
             generation_error="",
             updated_at=timezone.now(),
         )
-        transaction.on_commit(partial(send_generation_request, order.pk), robust=True)
+        enqueue(call_generator, order.pk)
     order.refresh_from_db()
 
 
@@ -111,9 +113,24 @@ def build_payload(order: Order) -> dict:
     }
 
 
+class GeneratorUnavailable(Exception):
+    """The generator did not answer, or answered 5xx: worth another attempt later."""
+
+
+def idempotency_key(order: Order) -> str:
+    """Same request, same key: a retried call never starts a second generation."""
+    requested = order.reading.generation_requested_at
+    return f"{order.public_id}:{requested.isoformat() if requested else ''}"
+
+
 def send_generation_request(order_id: int) -> None:
-    """POST the signed payload; a failure is written on the reading for the expert to see."""
+    """POST the signed payload; a failure is written on the reading for the expert to see.
+
+    Raises GeneratorUnavailable when another attempt may succeed (timeout, unreachable, 5xx).
+    """
     order = Order.objects.select_related("reading").get(pk=order_id)
+    if order.status != Order.Status.PROCESSING or order.reading.generation_requested_at is None:
+        return  # the order moved on since the request: nothing to generate
     url = settings.GENERATION_WEBHOOK_URL
     body = json.dumps(build_payload(order), ensure_ascii=False).encode("utf-8")
     timestamp = int(time.time())
@@ -125,9 +142,11 @@ def send_generation_request(order_id: int) -> None:
             "Content-Type": "application/json",
             "User-Agent": "OracleLumira/1.0",
             TIMESTAMP_HEADER: str(timestamp),
+            IDEMPOTENCY_HEADER: idempotency_key(order),
             SIGNATURE_HEADER: sign(body, timestamp, settings.GENERATION_WEBHOOK_SECRET),
         },
     )
+    retry = False
     if not url.lower().startswith(("http://", "https://")):
         error = _("Adresse du générateur invalide (http ou https attendu).")
     else:
@@ -140,9 +159,12 @@ def send_generation_request(order_id: int) -> None:
             error = _("Le générateur a refusé la demande (HTTP %(status)s).") % {
                 "status": failure.code
             }
+            retry = failure.code >= 500
         except TimeoutError:
             error = _("Le générateur n’a pas répondu à temps : réessayez plus tard.")
+            retry = True
         except (urllib.error.URLError, OSError) as failure:
+            retry = True
             reason = getattr(failure, "reason", failure)
             error = (
                 _("Le générateur n’a pas répondu à temps : réessayez plus tard.")
@@ -157,6 +179,14 @@ def send_generation_request(order_id: int) -> None:
     Reading.objects.filter(
         pk=order.reading.pk, generation_requested_at=order.reading.generation_requested_at
     ).update(generation_error=error[:255])
+    if retry:
+        raise GeneratorUnavailable(error)
+
+
+@retried_task(attempts=3, first_delay=timedelta(seconds=30))
+def call_generator(order_id: int) -> None:
+    """The background task behind "Générer"; fewer attempts than e-mail (the expert waits)."""
+    send_generation_request(order_id)
 
 
 # --- Inbound: the callback -----------------------------------------------------------------------

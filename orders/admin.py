@@ -2,8 +2,10 @@
 
 import csv
 import logging
+import uuid
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
@@ -11,7 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from orders import emails
+from operations.tasks import enqueue
+from orders import tasks
 from orders.models import EmailFailure, Offer, Order, OrderEvent, OrderPhoto, Reading
 from orders.sections import sections_for_level
 from payments.gateways import get_gateway
@@ -249,33 +252,26 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Renvoyer l’e-mail d’accès au Sanctuaire"))
     def resend_access_email(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        sent, failed = 0, []
-        for order in queryset.filter(anonymised_at__isnull=True):
-            # send_* never raises: a failure is recorded as an EmailFailure and reported here.
-            if emails.send_sanctuaire_access(order.pk):
-                sent += 1
-            else:
-                failed.append(order.number)
-        if sent:
-            self.message_user(
-                request,
-                ngettext(
-                    "%d e-mail envoyé (avec un lien de connexion valable 30 minutes).",
-                    "%d e-mails envoyés (avec un lien de connexion valable 30 minutes).",
-                    sent,
-                )
-                % sent,
-                messages.SUCCESS,
-            )
-        if failed:
-            self.message_user(
-                request,
-                _("Échec d’envoi pour : %s (voir « Échecs d’envoi d’e-mails »).")
-                % ", ".join(failed),
-                messages.ERROR,
-            )
-        if not sent and not failed:
+        queued = 0
+        with transaction.atomic():
+            for order in queryset.filter(anonymised_at__isnull=True):
+                enqueue(tasks.send_sanctuaire_access_email, order.pk, uuid.uuid4().hex)
+                queued += 1
+        if not queued:
             self.message_user(request, _("Aucun e-mail envoyé."), messages.WARNING)
+            return
+        # The send is a background task: a failure is retried, then listed under
+        # "Échecs d’envoi d’e-mails".
+        self.message_user(
+            request,
+            ngettext(
+                "%d e-mail en cours d’envoi (avec un lien de connexion valable 30 minutes).",
+                "%d e-mails en cours d’envoi (avec un lien de connexion valable 30 minutes).",
+                queued,
+            )
+            % queued,
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Anonymiser le client (garde la comptabilité)"))
     def anonymise_client(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:

@@ -1,7 +1,7 @@
-"""Client emails, in the client's language, HTML with a plain-text part; sent after the commit.
+"""Client emails, in the client's language, HTML with a plain-text part.
 
-A failed send is logged and recorded as an `EmailFailure` (listed in the admin); it never
-raises into the request or the transaction that asked for it.
+Each is sent by a background task (orders/tasks.py), never in a request: a send that fails
+raises here, the task retries it, and only its last failure is recorded as an `EmailFailure`.
 """
 
 import logging
@@ -35,26 +35,26 @@ def _send(
         **context,
     }
     language = language or (order.language if order else None) or settings.LANGUAGE_CODE
-    try:
-        with translation.override(language):
-            subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-            context["subject"] = subject
-            text = render_to_string(f"emails/{template}.txt", context)
-            html = render_to_string(f"emails/{template}.html", context)
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient])
-        message.attach_alternative(html, "text/html")
-        message.send()
-    except Exception as error:  # any backend error: recorded for an admin, never raised
-        logger.exception("email %s (order %s) failed", template, order.number if order else "-")
-        EmailFailure.objects.create(
-            template=template,
-            recipient=recipient,
-            order=order,
-            error=f"{type(error).__name__}: {error}"[:255],
-        )
-        return False
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        context["subject"] = subject
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient])
+    message.attach_alternative(html, "text/html")
+    message.send()
     logger.info("email %s sent (order %s)", template, order.number if order else "-")
     return True
+
+
+def record_failure(template: str, recipient: str, error: BaseException, order_id=None) -> None:
+    """The last attempt failed: keep it for an admin (EmailFailure, listed in the admin)."""
+    EmailFailure.objects.create(
+        template=template,
+        recipient=recipient,
+        order=Order.objects.filter(pk=order_id).first() if order_id else None,
+        error=f"{type(error).__name__}: {error}"[:255],
+    )
 
 
 def _order(order_id: int) -> Order | None:
@@ -117,6 +117,14 @@ def send_sanctuaire_access(order_id: int) -> bool:
         ),
     }
     return _send("sanctuaire_access", order.email, context, order=order)
+
+
+def send_intake_reminder(order_id: int) -> bool:
+    """Paid a day ago and the intake form is still empty: the link to it, once."""
+    order = _order(order_id)
+    if order is None or order.intake_submitted_at is not None:
+        return False
+    return _send("intake_reminder", order.email, {"intake_url": _intake_url(order)}, order=order)
 
 
 def send_login_link(email: str, next_url: str = "", language: str | None = None) -> bool:

@@ -1,19 +1,22 @@
 """Every change of an order's status happens here, through `_move` (SPEC §5).
 
 Services are verbs named after the business event. Each runs in a transaction, records an
-`OrderEvent`, and queues its side effects (emails, outbound calls) for after the commit.
+`OrderEvent`, and enqueues its side effects (emails, outbound calls) as background tasks in that
+same transaction: the change and its tasks commit together or not at all.
 """
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from orders import emails
+from operations.tasks import enqueue
+from orders import tasks
+from orders.bulk import insert_rows
 from orders.exceptions import ContentIncomplete, TransitionRefused
 from orders.models import UNPAID_STATUSES, Offer, Order, OrderEvent, Reading, missing_sections
 
@@ -132,7 +135,7 @@ def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -
             failure_code="",
             failure_message="",
         )
-        transaction.on_commit(partial(emails.send_payment_received, order.pk), robust=True)
+        enqueue(tasks.send_payment_received_email, order.pk)
     return True
 
 
@@ -165,6 +168,20 @@ def mark_failed(
             payment_status=payment_status or order.payment_status,
         )
     return True
+
+
+EXPIRED_CODE = "expired"
+
+
+def expire_unpaid(order: Order) -> bool:
+    """pending → failed: left unpaid too long (its PaymentIntent is canceled by the caller)."""
+    return mark_failed(
+        order,
+        code=EXPIRED_CODE,
+        message=_("Commande expirée : aucun paiement reçu sous 24 heures."),
+        source="schedule",
+        payment_status="canceled",
+    )
 
 
 def flag_payment(order: Order, reason: str) -> None:
@@ -254,7 +271,7 @@ def approve(order: Order, *, validator, notes: str = "") -> None:
             updated_at=now,
         )
         _move(order, Status.COMPLETED, actor=validator, note=notes)
-        transaction.on_commit(partial(emails.send_delivery, order.pk), robust=True)
+        enqueue(tasks.send_delivery_email, order.pk)
 
 
 # --- Legacy import (SPEC §10) -----------------------------------------------------------------
@@ -267,8 +284,6 @@ def import_orders(entries: list[tuple[dict[str, object], dict | None, str, str]]
     set outside `_move`: an imported order starts where the legacy one stood, and its history
     says so with a single "import" row. Every entry carries its `legacy_id`.
     """
-    from orders.legacy.bulk import insert_rows
-
     for fields, _reading, status, _note in entries:
         if status not in Status.values or not fields.get("legacy_id"):
             raise ValueError(f"not an importable order: {status!r}, {fields.get('legacy_id')!r}")

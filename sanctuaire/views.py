@@ -15,6 +15,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -22,13 +23,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from experts.svg import sanitize_svg_or_empty
-from orders import emails
+from operations.tasks import enqueue
 from orders.access import client_owns_order
 from orders.intake import can_amend
 from orders.models import Order, OrderPhoto, Reading
 from orders.sections import BY_NAME, Kind
 from orders.timeline import build_timeline
-from sanctuaire import services, tokens
+from sanctuaire import services, tasks, tokens
 from sanctuaire.forms import DeletionForm, LoginForm, ProfileForm
 from sanctuaire.models import ClientProfile, DeletionRequest
 
@@ -108,9 +109,15 @@ def login_request(request: HttpRequest) -> HttpResponse:
                 _("Trop de demandes de lien. Patientez quelques minutes avant de réessayer."),
             )
             return render(request, "sanctuaire/login.html", {"form": form}, status=429)
-        # Known or not, the answer is the same page: nobody learns who is a client.
-        if services.may_receive_link(email):
-            emails.send_login_link(email, _safe_next(request, form.cleaned_data["next"]))
+        # Known or not, the same task is queued and the same page answers, in the same time:
+        # the task decides whether to send, so nobody learns here who is a client.
+        enqueue(
+            tasks.send_login_link_email,
+            email,
+            _safe_next(request, form.cleaned_data["next"]),
+            uuid.uuid4().hex,
+            translation.get_language() or "",
+        )
         return redirect("sanctuaire:login_sent")
     status = 400 if request.method == "POST" else 200
     return render(request, "sanctuaire/login.html", {"form": form}, status=status)

@@ -336,3 +336,33 @@ def test_the_callback_answers_get_with_405(client):
     response = client.get(f"/api/generation/callback/{uuid.uuid4()}")
     assert response.status_code == 405
     assert response.json()["code"] == "METHOD_NOT_ALLOWED"
+
+
+def test_a_generator_away_is_asked_again_later_with_the_same_idempotency_key(
+    client, expert_user, processing_order, generator_settings, task_queue, time_machine
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(expert_user)
+    time_machine.move_to(timezone.now(), tick=False)
+    with Generator(status=503) as away:
+        generator_settings.GENERATION_WEBHOOK_URL = away.url
+        client.post(
+            f"/desk/commande/{processing_order.public_id}/generer/", {"instructions": "Doux."}
+        )
+        assert away.requests == []
+        task_queue()  # the request left the expert's page; the worker makes the call
+    processing_order.refresh_from_db()
+    assert processing_order.generation_error == "Le générateur a refusé la demande (HTTP 503)."
+    with Generator() as back:
+        generator_settings.GENERATION_WEBHOOK_URL = back.url
+        task_queue()
+        assert back.requests == []  # the retry waits its backoff
+        time_machine.shift(timedelta(seconds=31))
+        task_queue()
+    [first], [second] = away.requests, back.requests
+    key = first["headers"]["Idempotency-Key"]
+    assert key.startswith(f"{processing_order.public_id}:")
+    assert second["headers"]["Idempotency-Key"] == key

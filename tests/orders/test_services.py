@@ -107,18 +107,19 @@ def test_reject_counts_a_revision_and_keeps_the_reason():
     assert order.events.get().note == "Le rituel manque de précision."
 
 
-def test_approve_delivers_and_emails_after_commit(mailoutbox, django_capture_on_commit_callbacks):
+def test_approve_delivers_and_queues_the_email_for_the_worker(mailoutbox, task_queue):
+    from django_tasks_db.models import DBTaskResult
+
     order = OrderFactory(status=S.AWAITING_VALIDATION)
     validator = ExpertFactory().user
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.approve(order, validator=validator)
-    assert mailoutbox == []  # nothing leaves before the commit
-    for callback in callbacks:
-        callback()
+    services.approve(order, validator=validator)
+    assert mailoutbox == []  # nothing leaves in the validator's request
+    assert DBTaskResult.objects.get().task_path == "orders.tasks.send_delivery_email"
     order.refresh_from_db()
     assert order.status == S.COMPLETED
     assert order.reading.delivered_at is not None
     assert order.reading.validated_by == validator
+    task_queue()
     assert len(mailoutbox) == 1
 
 

@@ -1,0 +1,131 @@
+"""Retries, failures shown to admins, tasks whose worker died, and the login link's timing."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from operations.queue import queue_health, requeue_stale_tasks
+from operations.tasks import retry_delay
+from orders import tasks
+from orders.models import EmailFailure, Order
+from orders.tasks import EMAIL_RETRIES
+from payments.models import DemoIntent
+from tests.factories import OrderFactory
+from tests.operations.backends import FlakyBackend
+from tests.orders.test_tunnel import _pay, _start
+
+pytestmark = pytest.mark.django_db
+
+
+def test_email_is_tried_at_least_five_times_over_about_an_hour():
+    waits = [
+        retry_delay(EMAIL_RETRIES["first_delay"], n) for n in range(1, EMAIL_RETRIES["attempts"])
+    ]
+    assert EMAIL_RETRIES["attempts"] >= 5
+    assert waits[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert timedelta(minutes=50) <= sum(waits, timedelta()) <= timedelta(minutes=90)
+
+
+def test_a_task_failing_every_attempt_ends_failed_listed_and_can_be_retried(
+    settings, task_queue, time_machine, client, admin_user, mailoutbox
+):
+    settings.EMAIL_BACKEND = "tests.operations.backends.FlakyBackend"
+    FlakyBackend.failures_left, FlakyBackend.attempts = 100, 0
+    order = OrderFactory(status=Order.Status.PAID)
+    time_machine.move_to(timezone.now(), tick=False)
+    tasks.send_delivery_email.enqueue(order.pk)
+    task_queue()
+    for attempt in range(1, EMAIL_RETRIES["attempts"]):
+        time_machine.shift(
+            retry_delay(EMAIL_RETRIES["first_delay"], attempt) + timedelta(seconds=1)
+        )
+        task_queue()
+    assert FlakyBackend.attempts == EMAIL_RETRIES["attempts"]
+    failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
+    assert failed.exception_class_path == "builtins.ConnectionRefusedError"
+    assert EmailFailure.objects.get().template == "delivery"
+
+    client.force_login(admin_user)
+    page = client.get(
+        "/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED"
+    ).content.decode()
+    assert "send_delivery_email" in page
+    assert "ConnectionRefusedError" in page
+    assert "1 en échec" in page
+
+    FlakyBackend.failures_left = 0
+    response = client.post(
+        "/admin/django_tasks_database/dbtaskresult/",
+        {"action": "retry_now", "_selected_action": [failed.pk]},
+        follow=True,
+    )
+    assert "1 tâche relancée." in response.content.decode()
+    task_queue()
+    assert len(mailoutbox) == 1
+
+
+def test_a_task_left_running_by_a_dead_worker_runs_again_once(
+    settings, task_queue, time_machine, mailoutbox
+):
+    order = OrderFactory(status=Order.Status.COMPLETED)
+    time_machine.move_to(timezone.now(), tick=False)
+    tasks.send_delivery_email.enqueue(order.pk)
+    # A worker took it, then died: the row says running, nothing was sent.
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
+    time_machine.shift(timedelta(seconds=settings.TASK_RUNNING_DEADLINE_SECONDS - 60))
+    assert requeue_stale_tasks() == 0
+    assert queue_health()["running"] == 1
+    time_machine.shift(timedelta(seconds=120))
+    assert requeue_stale_tasks() == 1
+    task_queue()
+    task_queue()
+    assert len(mailoutbox) == 1
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+
+
+def test_the_login_form_answers_known_and_unknown_addresses_in_the_same_time(
+    client, settings, task_queue, mailoutbox
+):
+    settings.EMAIL_BACKEND = "tests.operations.backends.HalfSecondBackend"
+    OrderFactory(email="lea@example.com", status=Order.Status.PAID)
+    timings = {}
+    for email in ("lea@example.com", "nobody@example.com"):
+        started = time.perf_counter()
+        response = client.post("/sanctuaire/connexion/", {"email": email})
+        timings[email] = time.perf_counter() - started
+        assert response.status_code == 302
+    assert max(timings.values()) < 0.25  # the relay takes 0.5 s: it is not in the request
+    assert DBTaskResult.objects.count() == 2  # one task each: nothing tells them apart
+    task_queue()
+    assert [message.to for message in mailoutbox] == [["lea@example.com"]]
+
+
+def test_a_demo_payment_is_applied_by_the_worker_not_the_payment_page(client, task_queue):
+    order = _start(client)
+    response = _pay(client, order, "4242 4242 4242 4242")
+    assert response.status_code == 302
+    assert response["Location"] == f"/confirmation/?order_id={order.public_id}"
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING  # the event waits for the worker
+    assert "Paiement en cours de confirmation" in client.get(response["Location"]).content.decode()
+    task_queue()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert DemoIntent.objects.get().status == "succeeded"
+    assert "Merci pour votre commande" in client.get(response["Location"]).content.decode()
+
+
+def test_a_declined_demo_card_is_answered_at_once_and_fails_the_order_later(client, task_queue):
+    order = _start(client)
+    response = _pay(client, order, "4000 0000 0000 0002")
+    assert response.status_code == 400
+    assert "Votre carte a été refusée" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+    task_queue()
+    order.refresh_from_db()
+    assert order.status == Order.Status.FAILED
