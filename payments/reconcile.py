@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from lumira import plainsql
 from orders import services
 from orders.models import Order
-from payments.gateways.base import Intent, decline_message, decline_reason
+from payments.intents import Intent, decline_message, decline_reason
 from payments.models import ProcessedEvent
 
 logger = logging.getLogger(__name__)

@@ -109,6 +109,22 @@ def make_handler(state: FakeStripe):
                 }
                 state.intents[intent_id] = intent
                 self._send(200, intent)
+            elif record.path.startswith("/v1/payment_intents/") and record.path.endswith("/cancel"):
+                intent = state.intents.get(record.path.split("/")[3])
+                if intent is None or intent["status"] == "succeeded":
+                    self._send(
+                        400 if intent else 404,
+                        {
+                            "error": {
+                                "type": "invalid_request_error",
+                                "code": "payment_intent_unexpected_state",
+                                "message": "This PaymentIntent cannot be canceled",
+                            }
+                        },
+                    )
+                    return
+                intent["status"] = "canceled"
+                self._send(200, intent)
             elif record.path == "/v1/refunds":
                 intent = state.intents.get(record.form.get("payment_intent", ""))
                 if intent is None:

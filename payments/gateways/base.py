@@ -1,76 +1,15 @@
 """The payment seam: one small interface, a Stripe and a demo implementation (SPEC §6.3)."""
 
-from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-from django.utils.translation import gettext as _
+from typing import Protocol
 
 from orders.models import Order
-
-# SPEC §6.3: the French messages a client reads, by decline_code first, then code.
-DECLINE_MESSAGES = {
-    "card_declined": "Votre carte a été refusée. Veuillez vérifier les informations ou utiliser "
-    "une autre carte.",
-    "expired_card": "La carte que vous avez utilisée a expiré. Veuillez mettre à jour vos "
-    "informations de paiement.",
-    "incorrect_number": "Le numéro de carte que vous avez saisi est incorrect. Veuillez vérifier "
-    "et réessayer.",
-    "insufficient_funds": "Fonds insuffisants sur votre compte. Veuillez vérifier votre solde.",
-}
-GENERIC_DECLINE = (
-    "Impossible de traiter le paiement avec cette méthode. Veuillez essayer une autre carte."
+from payments.intents import (  # noqa: F401 — the seam's vocabulary, re-exported
+    DECLINE_MESSAGES,
+    GENERIC_DECLINE,
+    Intent,
+    decline_message,
+    decline_reason,
 )
-
-
-def decline_message(decline_code: str | None, code: str | None) -> str:
-    """The French message for a card error: decline_code wins over code."""
-    for key in (decline_code, code):
-        if key and key in DECLINE_MESSAGES:
-            return _(DECLINE_MESSAGES[key])
-    return _(GENERIC_DECLINE)
-
-
-def decline_reason(error: dict | None) -> str:
-    """The most specific machine reason of a Stripe `last_payment_error`."""
-    if not error:
-        return "card_declined"
-    return str(error.get("decline_code") or error.get("code") or "card_declined")
-
-
-@dataclass(frozen=True)
-class Intent:
-    """What we need of a PaymentIntent, whichever gateway produced it."""
-
-    id: str
-    status: str
-    amount: int
-    currency: str
-    client_secret: str = ""
-    amount_received: int = 0
-    order_public_id: str = ""
-    error: dict = field(default_factory=dict)
-
-    @classmethod
-    def from_stripe(cls, data: dict[str, Any]) -> "Intent":
-        """Build from a PaymentIntent as Stripe serialises it (webhook body or API answer)."""
-        metadata = data.get("metadata") or {}
-        error = data.get("last_payment_error") or {}
-        return cls(
-            id=str(data["id"]),
-            status=str(data.get("status") or ""),
-            amount=_int(data.get("amount")),
-            amount_received=_int(data.get("amount_received")),
-            currency=str(data.get("currency") or "").lower(),
-            client_secret=str(data.get("client_secret") or ""),
-            order_public_id=str(metadata.get("orderId") or "")
-            if isinstance(metadata, dict)
-            else "",
-            error=dict(error) if isinstance(error, dict) else {},
-        )
-
-
-def _int(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 class GatewayError(Exception):
@@ -98,6 +37,9 @@ class Gateway(Protocol):
 
     def retrieve_intent(self, payment_intent_id: str) -> Intent:
         """The PaymentIntent as the provider sees it now."""
+
+    def cancel_intent(self, payment_intent_id: str) -> bool:
+        """Cancel an unpaid PaymentIntent; False when it succeeded meanwhile (left alone)."""
 
     def refund(self, order: Order) -> str:
         """Refund the order in full; the outcome arrives as a `charge.refunded` event."""

@@ -1,7 +1,9 @@
 """Demo payments: no network, Stripe's test cards, outcomes as signed Stripe-format events.
 
 The events go through `payments.webhooks.receive`, the very code real Stripe events take, so a
-demo purchase exercises the signature check, the processed-event log and the state machine.
+demo purchase exercises the signature check, the processed-event log and the state machine. As
+with Stripe, they arrive later: each is a background task (`deliver_event`), so the payment page
+answers at once and the confirmation page's polling shows the outcome.
 """
 
 import hashlib
@@ -9,13 +11,15 @@ import hmac
 import json
 import secrets
 import time
+from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 
+from operations.tasks import enqueue, retried_task
 from orders.models import Order
 from payments.gateways.base import GatewayError, Intent, PaymentDeclined, decline_message
 from payments.models import DemoIntent
+from payments.webhooks import demo_webhook_secret, receive
 
 # Stripe's test cards (SPEC §6.3): number → (code, decline_code); None succeeds.
 TEST_CARDS: dict[str, tuple[str, str] | None] = {
@@ -29,14 +33,6 @@ TEST_CARDS: dict[str, tuple[str, str] | None] = {
 }
 # Any other well-formed number is declined, as Stripe's test mode does with real cards.
 UNKNOWN_CARD = ("card_declined", "test_mode_live_card")
-
-
-def demo_webhook_secret() -> str:
-    """The secret demo events are signed with: configured, or derived from SECRET_KEY."""
-    if settings.DEMO_WEBHOOK_SECRET:
-        return settings.DEMO_WEBHOOK_SECRET
-    digest = hashlib.sha256(f"lumira-demo-webhook:{settings.SECRET_KEY}".encode()).hexdigest()
-    return f"whsec_{digest[:32]}"
 
 
 def sign(payload: str, secret: str, timestamp: int | None = None) -> str:
@@ -99,6 +95,21 @@ class DemoGateway:
         _deliver("charge.refunded", charge)
         return refund_id
 
+    def cancel_intent(self, payment_intent_id: str) -> bool:
+        """Cancel an unpaid intent; False when it already succeeded (not ours to drop)."""
+        with transaction.atomic():
+            record = (
+                DemoIntent.objects.select_for_update().filter(intent_id=payment_intent_id).first()
+            )
+            if record is None:
+                raise GatewayError(f"unknown demo PaymentIntent {payment_intent_id}")
+            if record.status == "succeeded":
+                return False
+            if record.status != "canceled":
+                record.status = "canceled"
+                record.save(update_fields=["status"])
+        return True
+
     def pay(self, order: Order, card_number: str) -> Intent:
         """Confirm the order's intent with a test card, as Stripe.js would; returns its state."""
         number = "".join(ch for ch in card_number if ch.isascii() and ch.isdigit())
@@ -156,9 +167,7 @@ def _as_stripe_json(record: DemoIntent) -> dict:
 
 
 def _deliver(event_type: str, obj: dict) -> None:
-    """Sign a Stripe-format event and hand it to the webhook code, as Stripe would post it."""
-    from payments.webhooks import receive
-
+    """Queue a Stripe-format event for delivery to the webhook code, as Stripe would post it."""
     payload = json.dumps(
         {
             "id": f"evt_demo_{secrets.token_hex(12)}",
@@ -169,5 +178,14 @@ def _deliver(event_type: str, obj: dict) -> None:
             "data": {"object": obj},
         }
     )
+    enqueue(deliver_event, payload)
+
+
+@retried_task(attempts=5, first_delay=timedelta(seconds=10))
+def deliver_event(payload: str) -> bool:
+    """Sign the event now (a fresh timestamp, as Stripe signs each attempt) and apply it.
+
+    The event carries its id: a second delivery is recognised by the processed-event log.
+    """
     secret = demo_webhook_secret()
-    receive(payload.encode(), sign(payload, secret), secret, source="demo")
+    return receive(payload.encode(), sign(payload, secret), secret, source="demo")

@@ -26,6 +26,7 @@ class StripeGateway:
             options["base_addresses"] = {"api": settings.STRIPE_API_BASE}
         # StripeClient makes a single attempt unless max_network_retries is given; with it,
         # connection errors and 409/5xx answers are retried with backoff, same idempotency key.
+        options["http_client"] = stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS)
         self.client = stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)
 
     def create_intent(self, order: Order) -> Intent:
@@ -58,6 +59,18 @@ class StripeGateway:
         intent = self._call(None, self.client.v1.payment_intents.retrieve, payment_intent_id)
         # stripe-python 16 objects are not dicts: convert once, at the seam.
         return Intent.from_stripe(intent.to_dict())
+
+    def cancel_intent(self, payment_intent_id: str) -> bool:
+        """Cancel an unpaid PaymentIntent; False when Stripe says it can no longer be canceled."""
+        try:
+            self.client.v1.payment_intents.cancel(payment_intent_id)
+        except stripe.InvalidRequestError as error:
+            if error.code == "payment_intent_unexpected_state":
+                return False
+            raise GatewayError(str(error)) from error
+        except stripe.StripeError as error:
+            raise GatewayError(str(error)) from error
+        return True
 
     def refund(self, order: Order) -> str:
         if not order.payment_intent_id:
