@@ -1,4 +1,5 @@
-# Oracle Lumira: one Django project served by gunicorn.
+# Oracle Lumira: one Django project; the image runs either role, `web` (gunicorn, the default)
+# or `worker` (`manage.py run_worker`): `docker run IMAGE worker`.
 FROM python:3.11-slim AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,6 +23,8 @@ RUN SECRET_KEY=build-only DEBUG=0 PAYMENTS_DEMO=1 python manage.py collectstatic
 USER lumira
 EXPOSE 8000
 # /healthz is exempt from the HTTPS redirect; the Host header must be one of ALLOWED_HOSTS.
+# (For the web role; a worker's container turns it off, see README's compose layout.)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request as u; host = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0]; u.urlopen(u.Request('http://127.0.0.1:%s/healthz' % os.environ['PORT'], headers={'Host': host}), timeout=4)"
-CMD ["sh", "-c", "gunicorn lumira.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2} --access-logfile - --forwarded-allow-ips='*'"]
+ENTRYPOINT ["/app/deploy/entrypoint.sh"]
+CMD ["web"]

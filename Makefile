@@ -39,14 +39,19 @@ install-test: $(VENV)/.installed-test $(AXE)
 
 # The first run writes a local .env (random SECRET_KEY, DEBUG=1, SITE_URL on PORT) so that
 # `manage.py` commands work without extra variables; later runs move SITE_URL to PORT.
+# Then the site and one background worker (e-mails, the demo's payment events, recurring
+# jobs); Ctrl-C stops both.
 run: install
 	$(BIN)/python -m lumira.devenv $(PORT)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
+	@DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
