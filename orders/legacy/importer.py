@@ -27,8 +27,8 @@ from django.utils.text import slugify
 
 from experts.models import Expert
 from orders import services
+from orders.bulk import insert_rows
 from orders.legacy import mapping
-from orders.legacy.bulk import insert_rows
 from orders.legacy.mapping import Context, Mapped, Rejected
 from orders.legacy.readers import Document, Reader, UnreadableDocument
 from orders.legacy.report import (
