@@ -100,15 +100,28 @@ def fake_stripe(settings):
 def task_queue(settings):
     """The database queue instead of the immediate backend: tasks wait for a worker.
 
-    Returns a function that runs every ready task in this process, as `run_worker` would.
+    Returns a function that runs every ready task in this process with the backend's own
+    Worker.run_task, as `run_worker` would (without its loop, which closes the connection
+    between tasks and would end the test's transaction on PostgreSQL).
     """
-    from django.core.management import call_command
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
 
     def run_ready_tasks() -> None:
-        call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
-        )
+        while (result := DBTaskResult.objects.ready().first()) is not None:
+            result.claim(worker.worker_id)
+            worker.run_task(result)
 
     return run_ready_tasks

@@ -6,9 +6,10 @@ SKIP LOCKED on PostgreSQL: several workers never take the same task). No cron on
 """
 
 import logging
+import os
 import time
 
-from django.utils.autoreload import run_with_reloader
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -49,7 +50,6 @@ class Command(DBWorkerCommand):
             return
 
         def loop() -> None:
-            worker.configure_signals()
             while worker.running:
                 run_due_jobs()
                 requeue_stale_tasks()
@@ -58,6 +58,11 @@ class Command(DBWorkerCommand):
                     time.sleep(interval)
 
         if reload:
+            # As the backend's own command does: the reloader runs `loop` in a thread of its
+            # child process, whose main thread takes the signals.
+            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+                worker.configure_signals()
             run_with_reloader(loop)
         else:
+            worker.configure_signals()
             loop()
