@@ -355,7 +355,9 @@ def test_a_generator_away_is_asked_again_later_with_the_same_idempotency_key(
         assert away.requests == []
         task_queue()  # the request left the expert's page; the worker makes the call
     processing_order.refresh_from_db()
-    assert processing_order.generation_error == "Le générateur a refusé la demande (HTTP 503)."
+    assert processing_order.reading.generation_error == (
+        "Le générateur a refusé la demande (HTTP 503)."
+    )
     with Generator() as back:
         generator_settings.GENERATION_WEBHOOK_URL = back.url
         task_queue()
