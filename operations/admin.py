@@ -28,7 +28,7 @@ class TaskAdmin(DBTaskResultAdmin):
 
     @admin.display(description=_("arguments"))
     def arguments(self, obj: DBTaskResult) -> str:
-        return str(obj.args_kwargs)[:120]
+        return str(obj.args_kwargs)[:80]
 
     @admin.action(description=_("Relancer maintenant les tâches en échec"))
     def retry_now(self, request: HttpRequest, queryset: QuerySet[DBTaskResult]) -> None:
@@ -54,8 +54,14 @@ class SentEmailAdmin(admin.ModelAdmin):
     search_fields = ("key",)
     readonly_fields = ("key", "template", "claimed_at", "sent_at")
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # written by the tasks only
+
 
 @admin.register(ScheduledJob)
 class ScheduledJobAdmin(admin.ModelAdmin):
     list_display = ("name", "last_run_at", "next_run_at")
     readonly_fields = ("name", "last_run_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # one row per entry of settings.SCHEDULED_JOBS, written by the worker
