@@ -49,6 +49,8 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Both cores: each pytest-xdist worker has its own test database, live server and browser.
+PYTEST_ARGS ?= -n 2
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports

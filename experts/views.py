@@ -20,7 +20,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -39,9 +38,10 @@ from experts.forms import (
 from experts.models import Expert
 from experts.services import WorkRefused, save_content
 from experts.svg import sanitize_svg_or_empty
+from lumira.fragments import cached_fragment
 from orders import services as order_services
 from orders.exceptions import ContentIncomplete, TransitionRefused
-from orders.models import Order, OrderPhoto, Reading
+from orders.models import Order, OrderEvent, OrderPhoto, Reading
 from orders.sections import Kind, sections_for_level
 
 logger = logging.getLogger(__name__)
@@ -108,18 +108,15 @@ def format_duration(duration: timedelta | None) -> str:
     return _("%(minutes)d min") % {"minutes": minutes}
 
 
-STATS_CACHE_SECONDS = 60
-
-
 def desk_stats() -> dict:
-    """Counts by status and the average time from payment to delivery, a minute old at most.
+    """Counts by status and the average time from payment to delivery.
 
-    The average reads every delivered order: with a hundred thousand of them it would cost more
-    than the rest of the page, on every page view, so one query a minute serves them all.
+    Both read every order, so they are cached, keyed by the latest status change (every change
+    records an OrderEvent): a payment, a claim or a delivery shows on the next view, whichever
+    process made it, and the key costs one primary-key lookup.
     """
-    return cache.get_or_set(
-        f"desk_stats:{get_language()}", _compute_desk_stats, STATS_CACHE_SECONDS
-    )
+    latest = OrderEvent.objects.aggregate(latest=Max("pk"))["latest"]
+    return cache.get_or_set(f"desk_stats:{latest}:{get_language()}", _compute_desk_stats, 3600)
 
 
 def _compute_desk_stats() -> dict:
@@ -146,13 +143,6 @@ def _compute_desk_stats() -> dict:
     }
 
 
-# What a queue card shows: the whole row (every content field) would cost more than the page.
-QUEUE_FIELDS = (
-    "public_id", "number", "status", "level", "level_name", "offer_name", "price_cents",
-    "currency", "paid_at", "first_name", "question", "life_question", "expert_id",
-)  # fmt: skip
-
-
 def _level_filter(request: HttpRequest) -> int | None:
     value = request.GET.get("level", "")
     return int(value) if value in {str(level) for level in LEVELS} else None
@@ -162,15 +152,9 @@ def _page(request: HttpRequest, orders: QuerySet[Order]) -> Page:
     return Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-# Both columns of the queue page are cached fragments, re-rendered when the orders they show
-# change. Their key is the count and the latest updated_at of the live orders (paid, claimed,
-# awaiting validation): every write to an order sets updated_at, so a payment, a claim, an edited
-# question or a submission changes it, and so does an order leaving (the count drops, or the one
-# arriving at the same time is the latest). The queue column is the same for every expert; it
-# also expires after a minute, so that "payée il y a…" is never more than a minute old.
-QUEUE_CACHE_SECONDS = 60
 LIVE_STATUSES = [Status.PAID, Status.PROCESSING, Status.AWAITING_VALIDATION]
 MINE_STATUSES = [Status.PROCESSING, Status.AWAITING_VALIDATION]
+QUEUE_SECONDS = 60
 
 
 def _requested_page(request: HttpRequest) -> int:
@@ -184,18 +168,13 @@ def _waiting_page(level: int | None, number: int) -> Page:
     waiting = Order.objects.filter(status=Status.PAID)
     if level:
         waiting = waiting.filter(level=level)
-    listed = (
-        waiting.select_related("expert")
-        .only(*QUEUE_FIELDS, "expert__name")
-        .order_by("paid_at", "pk")
-    )
+    listed = waiting.select_related("expert").order_by("paid_at", "pk")
     return Paginator(listed, PAGE_SIZE).get_page(number)
 
 
 def _my_orders(expert: Expert) -> list[Order]:
     mine = Order.objects.filter(assigned_expert=expert, status__in=MINE_STATUSES)
-    fields = ("public_id", "number", "status", "level", "first_name", "assigned_at")
-    return list(mine.order_by("assigned_at", "pk").only(*fields)[:PAGE_SIZE])
+    return list(mine.order_by("assigned_at", "pk")[:PAGE_SIZE])
 
 
 @expert_required
@@ -204,28 +183,40 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Paid orders waiting for an expert, oldest payment first; my orders beside them."""
     level = _level_filter(request)
     number = _requested_page(request)
+    # Both columns are cached under the live orders' count and latest change: every write to an
+    # order sets updated_at, so a payment, a claim, an edited question or a submission shows on
+    # the next view, whichever process made it, and so does an order leaving (the count drops,
+    # or the one arriving at the same time is the latest). "Payée il y a…" is re-rendered at
+    # least every minute.
     live = Order.objects.filter(status__in=LIVE_STATUSES).aggregate(
         count=Count("pk"), changed=Max("updated_at")
     )
-    version = f"{live['count']}:{live['changed']}"
-    return render(
-        request,
-        "experts/queue.html",
-        {
-            # Both lists are read only when their cached column is missing.
-            "page": SimpleLazyObject(lambda: _waiting_page(level, number)),
-            "mine": SimpleLazyObject(lambda: _my_orders(request.expert)),
-            "queue_version": version,
-            "mine_version": f"{request.expert.pk}:{version}",
-            "queue_seconds": QUEUE_CACHE_SECONDS,
-            "page_number": number,
+    version = (live["count"], live["changed"])
+    queue_column = cached_fragment(
+        "desk_queue",
+        (version, level, number),
+        "experts/includes/queue_column.html",
+        lambda: {
+            "page": _waiting_page(level, number),
             "level": level,
             "levels": LEVELS,
-            "stats": desk_stats(),
             "now": timezone.now(),
-            "desk_section": "queue",
         },
+        seconds=QUEUE_SECONDS,
     )
+    mine_column = cached_fragment(
+        "desk_mine",
+        (version, request.expert.pk),
+        "experts/includes/mine_column.html",
+        lambda: {"mine": _my_orders(request.expert)},
+    )
+    context = {
+        "queue_column": queue_column,
+        "mine_column": mine_column,
+        "stats": desk_stats(),
+        "desk_section": "queue",
+    }
+    return render(request, "experts/queue.html", context)
 
 
 @expert_required

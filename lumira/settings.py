@@ -48,7 +48,8 @@ MIDDLEWARE = [
     "lumira.middleware.SecurityHeadersMiddleware",
 ]
 
-AUTHENTICATION_BACKENDS = ["lumira.auth.ModelBackend"]
+# Django's backend; its get_user also reads the user's profiles (lumira/backends.py).
+AUTHENTICATION_BACKENDS = ["lumira.backends.ModelBackend"]
 
 ROOT_URLCONF = "lumira.urls"
 WSGI_APPLICATION = "lumira.wsgi.application"
@@ -74,18 +75,15 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, with a health check that asks the socket instead of the server
-    # (lumira/db/postgresql/base.py); keepalives let the kernel notice a vanished host.
-    DATABASES["default"]["ENGINE"] = "lumira.db.postgresql"
+    # TCP keepalives let the kernel notice a vanished database host between requests.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3
     )
     # Once a statement has run 5 times on a connection, psycopg prepares it: PostgreSQL then
-    # skips parsing and planning it. Django leaves this off by default. The reads every request
-    # makes are planned again each time otherwise (the user with both profiles, a 3-table join,
-    # costs PostgreSQL 144 µs of CPU planned and 38 µs prepared). Preparing needs server-side
-    # binding. Behind a pooler in transaction mode that cannot keep prepared statements
-    # (PgBouncer before 1.21), set DB_PREPARE_THRESHOLD to an empty value.
+    # skips parsing and planning the reads every request repeats (session, user). Django
+    # leaves this off by default; it needs server-side binding. Behind a pooler in transaction
+    # mode that cannot keep prepared statements (PgBouncer before 1.21), set
+    # DB_PREPARE_THRESHOLD to an empty value.
     _prepare_threshold = env.str("DB_PREPARE_THRESHOLD", default="5")
     DATABASES["default"]["OPTIONS"].update(
         server_side_binding=True,
@@ -110,7 +108,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "experts:login"
-SESSION_ENGINE = "lumira.sessions"  # in the database: no state on the app servers
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -145,7 +142,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "lumira.staticfiles.StaticFilesStorage"  # whitenoise's, URLs remembered
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
@@ -154,11 +151,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Cache: per process by default; CACHE_URL=redis://… shares it between app servers --------
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
-# Rendered fragments are cached: a release that changes templates gives a shared cache a new prefix.
+# A release that changes templates gives a shared cache a new prefix.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
-# `{% cache %}` looks for this alias first and falls back on "default" through an exception, on
-# every fragment of every page: name the same cache here and skip that.
-CACHES["template_fragments"] = CACHES["default"]
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Room for a confirmation page per order being paid, not Django's default 300 entries.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+# Sessions live in the database: no state on the app servers. With a cache they all share
+# (CACHE_URL), reads go through it first; a per-process cache would serve stale sessions.
+_SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if _SHARED_CACHE else 'db'}"
 
 # --- Email ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

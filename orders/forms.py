@@ -3,7 +3,6 @@
 import re
 
 from django import forms
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,20 +40,6 @@ class ClientNameForm(forms.Form):
     )
 
 
-# The experts the tunnel offers, as (slug, name, is_house), the house expert first. An expert
-# added or withdrawn in the admin shows on the empty form within this many seconds.
-SHOWN_EXPERTS_KEY = "checkout_experts"
-SHOWN_EXPERTS_SECONDS = 60
-
-
-def _shown(experts) -> list[tuple[str, str, bool]]:
-    return [(expert.slug, expert.name, expert.is_house) for expert in experts]
-
-
-def _active_experts() -> list[tuple[str, str, bool]]:
-    return _shown(Expert.objects.filter(is_active=True).only("slug", "name", "is_house"))
-
-
 class CheckoutForm(ClientNameForm):
     field_order = ["email", "first_name", "last_name", "expert"]
 
@@ -74,22 +59,13 @@ class CheckoutForm(ClientNameForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if self.is_bound:
-            # A submitted choice is checked against the experts as they are now.
-            self.experts = {expert.slug: expert for expert in Expert.objects.filter(is_active=True)}
-            self.shown = _shown(self.experts.values())
-        else:
-            # The empty form only lists them: a list at most a minute old is enough.
-            self.shown = cache.get_or_set(SHOWN_EXPERTS_KEY, _active_experts, SHOWN_EXPERTS_SECONDS)
-        self.fields["expert"].choices = [(slug, name) for slug, name, _house in self.shown]
-        house = next((slug for slug, _name, is_house in self.shown if is_house), None)
+        # The house expert first (the model's ordering), and chosen unless the client picks.
+        experts = Expert.objects.filter(is_active=True).only("slug", "name", "is_house")
+        self.experts = {expert.slug: expert for expert in experts}
+        self.fields["expert"].choices = [(slug, e.name) for slug, e in self.experts.items()]
+        house = next((slug for slug, expert in self.experts.items() if expert.is_house), None)
         if house and not self.is_bound:
             self.initial.setdefault("expert", house)
-
-    @property
-    def shown_version(self) -> str:
-        """What the unbound form shows beyond its fixed fields: the experts and the default."""
-        return repr(self.shown)
 
     def clean_expert(self) -> Expert:
         return self.experts[self.cleaned_data["expert"]]

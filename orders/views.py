@@ -4,16 +4,16 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from experts.models import Expert
-from lumira.fragments import rows_version
+from lumira.fragments import cached_fragment
 from orders import intake
 from orders.access import client_owns_order, remember_order
 from orders.catalogue import OfferMismatch, OfferNotFound, resolve_offer
@@ -29,16 +29,19 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def landing(request: HttpRequest) -> HttpResponse:
-    # The offer grid is cached under the catalogue's version: an offer saved in the admin (its
-    # price, its name, withdrawn) shows on the next view, whichever process renders it.
-    catalogue = Offer.objects.order_by().values_list("pk", "updated_at")
-    context = {
-        "offers": Offer.objects.filter(is_active=True),  # read on a cache miss only
-        "catalogue_version": rows_version(catalogue),
-        "experts": Expert.objects.filter(is_active=True).only(
-            "slug", "name", "specialties", "bio", "is_house"
-        )[:LANDING_EXPERTS],
-    }
+    # The offer grid is cached under the catalogue's last change: an offer saved in the admin
+    # (its price, its name, withdrawn) shows on the next view, whichever process renders it.
+    catalogue = Offer.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
+    offer_grid = cached_fragment(
+        "landing_offers",
+        (catalogue["count"], catalogue["changed"]),
+        "orders/includes/offer_grid.html",
+        lambda: {"offers": Offer.objects.filter(is_active=True)},
+    )
+    experts = Expert.objects.filter(is_active=True).only(
+        "slug", "name", "specialties", "bio", "is_house"
+    )[:LANDING_EXPERTS]
+    context = {"offer_grid": offer_grid, "experts": experts}
     return render(request, "orders/landing.html", context)
 
 
@@ -79,10 +82,41 @@ def checkout(request: HttpRequest) -> HttpResponse:
         else:
             remember_order(request, order)
             return redirect("orders:payment", public_id=order.public_id)
+    # The empty form and the summary are the same for every visitor of this offer: cached
+    # under what they show (the experts offered, the offer as last saved).
+    empty_fields = None
+    if not form.is_bound:
+        empty_fields = cached_fragment(
+            "checkout_fields",
+            (form.fields["expert"].choices, form.initial.get("expert")),
+            "orders/includes/checkout_fields.html",
+            lambda: {"form": form},
+        )
+    summary = cached_fragment(
+        "offer_summary",
+        (offer.pk, offer.updated_at),
+        "orders/includes/offer_summary.html",
+        lambda: {
+            "offer_name": offer.name,
+            "level": offer.level,
+            "level_name": offer.level_name,
+            "price": offer.price_display,
+            "minutes": offer.duration_minutes,
+            "delivery_hours": offer.delivery_hours,
+        },
+    )
+    context = {
+        "offer": offer,
+        "form": form,
+        "empty_fields": empty_fields,
+        "summary": summary,
+        "error": error,
+        "step": 1,
+    }
     return render(
         request,
         "orders/checkout.html",
-        {"offer": offer, "form": form, "error": error, "step": 1},
+        context,
         status=400 if request.method == "POST" else 200,
     )
 
@@ -145,45 +179,40 @@ def _confirmation_url(order: Order) -> str:
     return f"{reverse('orders:confirmation')}?order_id={order.public_id}"
 
 
-# The page is cached per order and updated_at (every write to an order sets it): a client who
-# waits for the bank's answer reloads it, and so does its script, until the status moves. Each
-# view reads only the status and updated_at; the order itself is read when the page is missing.
-CONFIRMATION_FIELDS = (*Order.SUMMARY_FIELDS, "updated_at")
-# What the timeline reads of the reading (orders.timeline).
-READING_DATES = ("reading__validated_at", "reading__delivered_at")
-CONFIRMATION_SECONDS = 10 * 60
-
-
 @require_GET
 def confirmation(request: HttpRequest) -> HttpResponse:
     try:
         public_id = uuid.UUID(request.GET.get("order_id", ""))
     except ValueError:
         return render(request, "orders/order_not_found.html", status=404)
+    # A client waiting for the bank's answer reloads this page (its script does too) until the
+    # status moves: the page is cached under the order's last change (every write to an order
+    # sets updated_at) and the name of the expert it shows. Each view reads only those; the
+    # order itself is read when its page is not cached.
     try:
-        status, updated_at = Order.objects.values_list("status", "updated_at").get(
-            public_id=public_id
-        )
+        version = Order.objects.values_list(
+            "updated_at", "status", "expert__name", "offer__delivery_hours"
+        ).get(public_id=public_id)
     except Order.DoesNotExist:
         return render(request, "orders/order_not_found.html", status=404)
-    order = SimpleLazyObject(
-        lambda: (
-            Order.objects.select_related("expert", "reading", "offer")
-            .only(*CONFIRMATION_FIELDS, "expert__name", *READING_DATES, "offer__delivery_hours")
-            .get(public_id=public_id)
-        )
+    status = version[1]
+
+    def page() -> dict:
+        order = Order.objects.select_related("expert", "reading", "offer").get(public_id=public_id)
+        return {
+            "order": order,
+            "steps": build_timeline(order),
+            "is_pending": order.status == Order.Status.PENDING,
+            "is_failed": order.status == Order.Status.FAILED,
+            "can_fill_intake": order.status in PAID_STATUSES,
+            "step": 3,
+        }
+
+    status_fragment = cached_fragment(
+        "confirmation", (public_id, *version), "orders/includes/confirmation_status.html", page
     )
-    context = {
-        "order": order,
-        "public_id": public_id,
-        "version": updated_at.isoformat(),
-        "steps": SimpleLazyObject(lambda: build_timeline(order)),
-        "is_pending": status == Order.Status.PENDING,
-        "is_failed": status == Order.Status.FAILED,
-        "can_fill_intake": status in PAID_STATUSES,
-        "step": 3,
-        "cache_seconds": CONFIRMATION_SECONDS,
-    }
+    is_pending = status == Order.Status.PENDING
+    context = {"status_fragment": status_fragment, "is_pending": is_pending}
     return render(request, "orders/confirmation.html", context)
 
 

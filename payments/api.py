@@ -2,14 +2,12 @@
 
 import logging
 import uuid
-from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest, JsonResponse
 
 from experts.models import Expert
-from lumira import plainsql
 from lumira.jsonapi import (
     BadRequest,
     ErrorCode,
@@ -156,14 +154,24 @@ def confirm_payment(request: HttpRequest) -> JsonResponse:
     )
 
 
+# What the order JSON shows and checks ownership with: the payment page polls this endpoint,
+# and loading the whole row (selecting every column) cost more than the rest of the request.
+ORDER_JSON_FIELDS = (
+    "public_id", "number", "status", "payment_status", "price_cents", "currency", "service",
+    "level", "level_name", "created_at", "paid_at", "email", "first_name", "last_name", "user_id",
+    "expert_id",
+)  # fmt: skip
+
+
 @json_methods("GET")
 def order_detail(request: HttpRequest, public_id: str) -> JsonResponse:
     try:
-        # Only ORDER_FIELDS are loaded, plus `expert_name` (None: no expert).
-        order = plainsql.one(Order, _order_detail_sql, "public_id", uuid.UUID(public_id))
-    except ValueError:
-        order = None
-    if order is None:
+        order = (
+            Order.objects.select_related("expert")
+            .only(*ORDER_JSON_FIELDS, "expert__name")
+            .get(public_id=uuid.UUID(public_id))
+        )
+    except (ValueError, Order.DoesNotExist):
         return json_error("Commande introuvable.", ErrorCode.ORDER_NOT_FOUND, 404)
     body = {
         "id": str(order.public_id),
@@ -175,49 +183,10 @@ def order_detail(request: HttpRequest, public_id: str) -> JsonResponse:
         "service": order.service,
         "level": order.level,
         "levelName": order.level_name,
-        "expertName": order.expert_name or "",
+        "expertName": order.expert.name if order.expert else "",
         "createdAt": order.created_at.isoformat(),
         "paidAt": order.paid_at.isoformat() if order.paid_at else None,
     }
     if client_owns_order(request, order) or request.user.is_staff:
         body.update(customerEmail=order.email, customerName=order.client_name)
     return JsonResponse({"order": body})
-
-
-ORDER_FIELDS = (
-    "id",
-    "public_id",
-    "number",
-    "status",
-    "payment_status",
-    "price_cents",
-    "currency",
-    "service",
-    "level",
-    "level_name",
-    "created_at",
-    "paid_at",
-    "email",
-    "first_name",
-    "last_name",
-    "user_id",
-)
-
-
-@cache
-def _order_detail_sql(alias: str) -> str:
-    """The order's columns and its expert's name, LEFT JOINed (lumira.plainsql).
-
-    The payment page polls this endpoint while a payment settles. The ORM's build of this query
-    (`select_related("expert").only(...)`) cost more than twice its run on PostgreSQL
-    (0.60 ms of CPU against 0.26 ms with `raw()`, measured 2026-11-22).
-    """
-    return (
-        f"SELECT {plainsql.columns(Order, ORDER_FIELDS, alias, of='o')}, "  # noqa: S608
-        f"{plainsql.column(Expert, 'name', alias, of='e')} AS expert_name "
-        f"FROM {plainsql.table(Order, alias, as_='o')} "
-        f"LEFT OUTER JOIN {plainsql.table(Expert, alias, as_='e')} "
-        f"ON {plainsql.column(Expert, 'id', alias, of='e')} = "
-        f"{plainsql.column(Order, 'expert', alias, of='o')} "
-        f"WHERE {plainsql.column(Order, 'public_id', alias, of='o')} = %s"
-    )

@@ -5,17 +5,14 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lumira import plainsql
-from lumira.fragments import rows_version
 from orders.models import EmailFailure, Order, OrderPhoto, Reading
 from orders.sections import FILE_SECTIONS, TEXT_SECTIONS
 from sanctuaire.models import ClientProfile, DeletionRequest, LoginRequest, LoginToken
@@ -126,7 +123,7 @@ def _fill_profile(user: AbstractBaseUser) -> None:
 
 def profile_is_complete(user: AbstractBaseUser) -> bool:
     try:
-        profile = user.client_profile  # read with the user (lumira.auth.ModelBackend)
+        profile = user.client_profile  # read with the user (lumira.backends.ModelBackend)
     except ClientProfile.DoesNotExist:
         profile = None
     return bool(
@@ -141,35 +138,6 @@ def client_orders(user: AbstractBaseUser) -> QuerySet[Order]:
         # Order emails are stored lower-cased: an exact match uses the index (iexact would not).
         query |= Q(email=user.email.strip().lower())
     return Order.objects.filter(query, anonymised_at__isnull=True).order_by("-created_at")
-
-
-def client_orders_version(user: AbstractBaseUser) -> str:
-    """A string that changes when one of `client_orders(user)` changes, comes or goes.
-
-    The dashboard reads it on every view to key its cached cards. It selects the same rows as
-    `client_orders`, in SQL written once: building that query with the ORM cost as much CPU as
-    the rest of the dashboard's own work (0.35 ms on PostgreSQL, measured 2026-11-22). The
-    dashboard tests hold both to the same rows.
-    """
-    alias = router.db_for_read(Order)
-    email = user.email.strip().lower() if user.email else None  # NULL matches no order
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_client_orders_version_sql(alias), [user.pk, email])
-        # Sorted here rather than by the database: PostgreSQL plans and runs it twice as fast.
-        return rows_version(sorted(cursor.fetchall()))
-
-
-@cache
-def _client_orders_version_sql(alias: str) -> str:
-    def column(name: str) -> str:
-        return plainsql.column(Order, name, alias)
-
-    return (
-        f"SELECT {column('public_id')}, {column('updated_at')} "  # noqa: S608
-        f"FROM {plainsql.table(Order, alias)} "
-        f"WHERE ({column('user')} = %s OR {column('email')} = %s) "
-        f"AND {column('anonymised_at')} IS NULL"
-    )
 
 
 # --- My data ----------------------------------------------------------------------------------

@@ -16,13 +16,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from experts.svg import sanitize_svg_or_empty
+from lumira.fragments import cached_fragment
 from operations.tasks import enqueue
 from orders.access import client_owns_order
 from orders.intake import can_amend
@@ -190,11 +190,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "sanctuaire/profile.html", {"form": form}, status=status)
 
 
-# A card shows an order's summary and timeline, nothing of its content. The cards are one
-# cached fragment whose key lists each order's public_id and updated_at, which every write to an
-# order sets (orders.services, intake, desk): a change re-renders them on the next view.
-DASHBOARD_FIELDS = (*Order.SUMMARY_FIELDS, "anonymised_at", "updated_at")
-DASHBOARD_CARDS_SECONDS = 60 * 60
+# A card shows an order's summary and timeline, nothing of its content.
 
 
 def _card(order: Order) -> dict:
@@ -210,24 +206,16 @@ def _card(order: Order) -> dict:
 @profile_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(
-        request,
-        "sanctuaire/dashboard.html",
-        {
-            # Built and read only when the cached cards are missing.
-            "cards": SimpleLazyObject(
-                lambda: [
-                    _card(order)
-                    for order in services.client_orders(user)
-                    .select_related("reading")
-                    .only(*DASHBOARD_FIELDS, "reading__validated_at", "reading__delivered_at")
-                ]
-            ),
-            "cards_version": services.client_orders_version(user),
-            "cards_seconds": DASHBOARD_CARDS_SECONDS,
-        },
+    # The cards are cached under each order's public id and last change (every write to an
+    # order sets updated_at): a payment, a claim or a delivery shows on the next view.
+    orders = services.client_orders(request.user)
+    cards = cached_fragment(
+        "sanctuaire_cards",
+        list(orders.values_list("public_id", "updated_at")),
+        "sanctuaire/includes/order_cards.html",
+        lambda: {"cards": [_card(order) for order in orders.select_related("reading")]},
     )
+    return render(request, "sanctuaire/dashboard.html", {"cards": cards})
 
 
 # Where the client gets a file or the mandala, by the kind of section (orders.sections).

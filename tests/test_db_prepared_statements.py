@@ -50,3 +50,19 @@ def test_a_logged_in_page_runs_its_reads_as_prepared_statements(client):
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('FROM "django_session"' in statement for statement in prepared), prepared
     assert any('FROM "auth_user"' in statement for statement in prepared), prepared
+
+
+def test_postgresql_runs_on_djangos_own_backend_with_health_checks_and_keepalives():
+    """A connection the server or the network dropped between requests is noticed: Django
+    checks a persistent connection before reusing it, the kernel probes an idle socket."""
+    script = [
+        "-c",
+        "import json, django; django.setup(); from django.conf import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(json.dumps([db['ENGINE'], db['CONN_HEALTH_CHECKS'], db['OPTIONS'].get('keepalives')]))",
+    ]
+    result = run_with_production_settings(
+        script, DATABASE_URL="postgres://lumira@db.example.com:5432/lumira"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["django.db.backends.postgresql", True, 1]

@@ -1,34 +1,83 @@
-"""Cached fragments: keys made of what they show (lumira.fragments), stored in the one cache."""
+"""Cached fragments (lumira.fragments): no page shows stale data after a write, whichever app
+server made it. Each gunicorn worker keeps its own cache; here two LocMem caches with different
+locations stand for two processes that share the database and nothing else."""
 
-from datetime import UTC, datetime, timedelta
+from contextlib import contextmanager
 
-from django.core.cache import cache, caches
-from django.template import engines
+import pytest
+from django.test import override_settings
 
-from lumira.fragments import rows_version
+from orders import services
+from orders.models import Offer
+from tests import factories
+from tests.sanctuaire.helpers import make_client
 
-NOON = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-
-
-def test_a_version_moves_when_a_row_changes_comes_or_goes():
-    rows = [(1, NOON), (2, NOON)]
-    version = rows_version(rows)
-    assert rows_version(list(rows)) == version
-    assert rows_version([(1, NOON), (2, NOON + timedelta(microseconds=1))]) != version
-    assert rows_version([*rows, (3, NOON)]) != version
-    assert rows_version(rows[:1]) != version
+pytestmark = pytest.mark.django_db
 
 
-def test_fragments_live_in_the_default_cache_under_their_own_alias():
-    """`{% cache %}` reads the "template_fragments" alias first: it must exist (no exception
-    on each fragment) and be the same store, so that clearing the cache clears fragments."""
-    caches["template_fragments"].set("shared", 1)
-    assert cache.get("shared") == 1
+@contextmanager
+def process(name: str):
+    backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+    with override_settings(CACHES={"default": backend}):
+        yield
 
-    page = engines["django"].from_string(
-        "{% load cache %}{% cache 60 probe %}{{ n }}{% endcache %}"
-    )
-    assert page.render({"n": 1}) == "1"
-    assert page.render({"n": 2}) == "1"  # from the cache
-    cache.clear()
-    assert page.render({"n": 3}) == "3"
+
+def _views_then_write_then_views(client, url: str, write) -> tuple[str, str]:
+    with process("first"):
+        before = client.get(url).content.decode()
+    with process("second"):
+        write()
+        client.get(url)
+    with process("first"):
+        after = client.get(url).content.decode()
+    return before, after
+
+
+def test_the_landing_shows_a_price_saved_by_another_process(client):
+    def new_price():
+        offer = Offer.objects.get(slug="mystique")
+        offer.price_cents = 5200
+        offer.save()
+
+    before, after = _views_then_write_then_views(client, "/", new_price)
+    assert "47,00" in before
+    assert "52,00" in after
+    assert "47,00" not in after
+
+
+def test_the_tunnel_shows_an_expert_added_and_a_price_saved_elsewhere(client):
+    def changes():
+        factories.ExpertFactory(name="Orion")
+        offer = Offer.objects.get(slug="mystique")
+        offer.price_cents = 5200
+        offer.save()
+
+    before, after = _views_then_write_then_views(client, "/commande/?offer=mystique", changes)
+    assert "Orion" not in before
+    assert "Orion" in after
+    assert "52,00" in after
+
+
+def test_the_confirmation_shows_a_payment_applied_by_another_process(client):
+    order = factories.OrderFactory()
+
+    def pay():
+        services.mark_paid(order, source="stripe", payment_status="succeeded")
+
+    url = f"/confirmation/?order_id={order.public_id}"
+    before, after = _views_then_write_then_views(client, url, pay)
+    assert "Paiement en cours de confirmation" in before
+    assert "Merci pour votre commande" in after
+
+
+def test_the_sanctuaire_shows_a_claim_made_by_another_process(client):
+    order = factories.OrderFactory(paid=True, email="lea@example.com")
+    client.force_login(make_client("lea@example.com"))
+    expert = factories.ExpertFactory()
+
+    def claim():
+        services.claim(order, expert=expert, actor=expert.user)
+
+    before, after = _views_then_write_then_views(client, "/sanctuaire/", claim)
+    assert "Remplir mon formulaire" in before
+    assert "Remplir mon formulaire" not in after

@@ -304,7 +304,7 @@ def test_every_tunnel_page_is_french_and_has_one_h1(client):
         assert body.count("<h1") == 1, url
 
 
-def test_an_offer_edited_in_the_admin_shows_at_once_on_the_cached_landing(client):
+def test_an_offer_edited_in_the_admin_shows_at_once_on_the_landing(client):
     from orders.models import Offer
 
     assert "Niveau Profond" in client.get("/").content.decode()
@@ -315,7 +315,6 @@ def test_an_offer_edited_in_the_admin_shows_at_once_on_the_cached_landing(client
 
 
 def test_a_price_saved_by_another_process_shows_on_the_next_landing_view(client):
-    """No signal reaches this process's cache: the grid's key is the catalogue's version."""
     from orders.models import Offer
 
     assert "47,00" in client.get("/").content.decode()
@@ -326,16 +325,15 @@ def test_a_price_saved_by_another_process_shows_on_the_next_landing_view(client)
     assert "47,00" not in body
 
 
-def test_the_tunnel_page_reads_the_offers_and_the_experts_once_a_minute(
+def test_the_tunnel_page_reads_the_offers_and_the_experts_on_every_view(
     client, django_assert_num_queries
 ):
-    with django_assert_num_queries(2):  # the offer, the experts
-        client.get("/commande/?offer=mystique")
-    with django_assert_num_queries(1):  # the offer: its price is always read afresh
-        client.get("/commande/?offer=mystique")
+    for _view in range(2):
+        with django_assert_num_queries(2):  # the offers, the experts
+            client.get("/commande/?offer=mystique")
 
 
-def test_a_second_view_of_a_confirmation_reads_only_the_status(client):
+def test_a_second_view_of_a_confirmation_reads_only_what_its_cache_key_needs(client):
     order = _start(client)
     url = f"/confirmation/?order_id={order.public_id}"
     client.get(url)
@@ -343,13 +341,12 @@ def test_a_second_view_of_a_confirmation_reads_only_the_status(client):
         assert client.get(url).status_code == 200
     (query,) = [q["sql"] for q in context.captured_queries if "orders_order" in q["sql"]]
     selected = query.split(" FROM ")[0]
-    assert "status" in selected
     assert "updated_at" in selected
     assert "email" not in selected
     assert "price_cents" not in selected
 
 
-def test_the_cached_confirmation_follows_the_order_and_keeps_each_visitors_token(client):
+def test_the_confirmation_follows_the_order_and_carries_each_visitors_token(client):
     order = _start(client)
     pending = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
     assert "Paiement en cours de confirmation" in pending
@@ -357,7 +354,7 @@ def test_the_cached_confirmation_follows_the_order_and_keeps_each_visitors_token
     paid = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
     assert "Merci pour votre commande" in paid
     assert "Paiement en cours de confirmation" not in paid
-    # The CSRF token is rendered per request, outside the cached part.
+    # confirmation.js posts with the visitor's own CSRF token.
     other = Client()
     page = other.get(f"/confirmation/?order_id={order.public_id}")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
@@ -365,11 +362,9 @@ def test_the_cached_confirmation_follows_the_order_and_keeps_each_visitors_token
     assert page.cookies["csrftoken"]
 
 
-def test_the_empty_tunnel_form_follows_the_experts_within_a_minute(client, time_machine):
-    time_machine.move_to("2026-11-21 10:00:00+00:00", tick=False)
+def test_the_empty_tunnel_form_follows_the_experts_at_once(client):
     assert "Orion" not in client.get("/commande/?offer=mystique").content.decode()
     orion = ExpertFactory(name="Orion")
-    time_machine.shift(61)
     body = client.get("/commande/?offer=mystique").content.decode()
     assert f'<option value="{orion.slug}">Orion</option>' in body
     # Withdrawn: a form filled in meanwhile is checked against the experts as they are now.
@@ -378,12 +373,10 @@ def test_the_empty_tunnel_form_follows_the_experts_within_a_minute(client, time_
     body = client.post("/commande/", answers | {"last_name": "M", "expert": orion.slug})
     assert "Choisissez un expert de la liste." in body.content.decode()
     assert not Order.objects.exists()
-    time_machine.shift(61)
     assert "Orion" not in client.get("/commande/?offer=mystique").content.decode()
 
 
-def test_the_cached_empty_tunnel_form_never_hides_errors(client):
-    # A bound form is never the cached empty one: its answers and errors are this visitor's.
+def test_a_refused_tunnel_form_shows_the_visitors_answers_and_errors(client):
     body = client.post("/commande/", {"offer": "mystique", "email": "pas-un-mail"}).content.decode()
     assert "Cette adresse e-mail n’est pas valide." in body
     assert 'value="pas-un-mail"' in body

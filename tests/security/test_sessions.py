@@ -1,59 +1,42 @@
-"""lumira.sessions: Django's database sessions, read with plain SQL. Run on SQLite and PostgreSQL."""
+"""Sessions: Django's database engine, cached only in front of a cache every server shares."""
 
-from datetime import timedelta
+from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
-from django.utils import timezone
 
-from lumira.sessions import SessionStore
 from tests import factories
+from tests.production import run_with_production_settings
 
-pytestmark = pytest.mark.django_db
-
-
-def test_the_project_uses_this_store():
-    assert settings.SESSION_ENGINE == "lumira.sessions"
-
-
-def test_a_saved_session_reads_back():
-    store = SessionStore()
-    store["answer"] = {"level": 4, "name": "Élise"}
-    store.create()
-    again = SessionStore(store.session_key)
-    assert again["answer"] == {"level": 4, "name": "Élise"}
-    assert again.session_key == store.session_key
+PRINT_ENGINE = [
+    "-c",
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.SESSION_ENGINE)",
+]
 
 
-def test_an_expired_session_is_empty_and_its_key_is_not_reused():
-    store = SessionStore()
-    store["answer"] = 42
-    store.create()
-    # One second past its expiry date: the comparison must hold on the stored datetime format.
-    Session.objects.filter(pk=store.session_key).update(
-        expire_date=timezone.now() - timedelta(seconds=1)
+def engine(**environment: str) -> str:
+    result = run_with_production_settings(PRINT_ENGINE, **environment)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_sessions_stay_in_the_database_unless_the_cache_is_shared():
+    # A per-process cache in front of the sessions would let one server keep a session the
+    # other has ended (logout): only a shared cache may sit in front of the database.
+    assert engine() == "django.contrib.sessions.backends.db"
+    assert engine(CACHE_URL="locmemcache://") == "django.contrib.sessions.backends.db"
+    assert (
+        engine(CACHE_URL="redis://127.0.0.1:6379/1") == "django.contrib.sessions.backends.cached_db"
     )
-    expired = SessionStore(store.session_key)
-    assert expired.get("answer") is None
-    assert expired.session_key is None
-    # Still valid a minute from now: read back.
-    Session.objects.filter(pk=store.session_key).update(
-        expire_date=timezone.now() + timedelta(minutes=1)
-    )
-    assert SessionStore(store.session_key)["answer"] == 42
 
 
-def test_an_unknown_key_is_an_empty_session():
-    store = SessionStore("x" * 32)
-    assert store.load() == {}
-    assert store.session_key is None
-
-
+@pytest.mark.django_db
 def test_logout_ends_the_session_for_a_copied_cookie(client):
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     user = factories.UserFactory()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    assert SessionStore(cookie).get("_auth_user_id") == str(user.pk)
+    assert store(cookie).get("_auth_user_id") == str(user.pk)
     client.logout()
-    assert SessionStore(cookie).load() == {}
+    assert store(cookie).load() == {}
