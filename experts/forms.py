@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from experts.files import detect_audio, is_pdf
 from experts.svg import InvalidSvg, sanitize_svg
+from ops.throttle import ThrottledLoginMixin
 from orders.sections import MEGABYTE, Kind, Section, sections_for_level
 
 
@@ -157,7 +158,7 @@ class ApproveForm(forms.Form):
     )
 
 
-class DeskLoginForm(AuthenticationForm):
+class DeskLoginForm(ThrottledLoginMixin, AuthenticationForm):
     """Experts sign in with their e-mail address (their username)."""
 
     username = UsernameField(

@@ -11,10 +11,13 @@ HOUSE_EXPERT_SLUG = "expert-lumira"
 
 
 class Expert(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        _("identifiant public"), default=uuid.uuid4, unique=True, editable=False
+    )
     slug = models.SlugField(_("identifiant"), unique=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -29,8 +32,15 @@ class Expert(models.Model):
     # The default choice in the tunnel ("Expert Lumira").
     is_house = models.BooleanField(_("expert maison"), default=False)
     last_login_at = models.DateTimeField(_("dernière connexion"), null=True, blank=True)
-    legacy_id = models.CharField(max_length=24, unique=True, null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    legacy_id = models.CharField(
+        _("identifiant d’origine (MongoDB)"),
+        max_length=24,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:
         ordering = ["-is_house", "name"]
@@ -60,10 +70,13 @@ class GenerationCallback(models.Model):
     """A generator callback that was applied, keyed by its signature: a replay is a no-op."""
 
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.CASCADE, related_name="generation_callbacks"
+        "orders.Order",
+        verbose_name=_("commande"),
+        on_delete=models.CASCADE,
+        related_name="generation_callbacks",
     )
-    signature = models.CharField(max_length=128, unique=True)
-    received_at = models.DateTimeField(default=timezone.now)
+    signature = models.CharField(_("signature"), max_length=128, unique=True)
+    received_at = models.DateTimeField(_("reçu le"), default=timezone.now)
 
     class Meta:
         ordering = ["-received_at"]

@@ -59,7 +59,7 @@ DESK_STATUSES = [
 ]
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 # The mandala is shown as an <img>; this policy also holds if someone opens it directly.
-MANDALA_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+MANDALA_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 class DeskLoginView(LoginView):

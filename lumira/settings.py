@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "operations",
+    "billing",
+    "legal",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +166,7 @@ SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if _SHARED_CACH
 
 # --- Email ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+SERVER_EMAIL = env.str("SERVER_EMAIL", default="alertes@oraclelumira.com")
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Oracle Lumira <contact@oraclelumira.com>"
 )
@@ -208,6 +212,16 @@ PAYMENTS_DEMO = env.bool("PAYMENTS_DEMO", default=False)
 # Signs the demo gateway's Stripe-format events; derived from SECRET_KEY when unset.
 DEMO_WEBHOOK_SECRET = env.str("DEMO_WEBHOOK_SECRET", default="")
 
+# --- Invoices (SPEC §7): the seller's legal details printed on every invoice and credit note --
+SELLER_NAME = env.str("SELLER_NAME", default="Oracle Lumira")
+# Lines separated by "\n" (typed as two characters in an environment variable).
+SELLER_ADDRESS = env.str(
+    "SELLER_ADDRESS", default="12 rue de la Lune\n75002 Paris\nFrance"
+).replace("\\n", "\n")
+SELLER_SIRET = env.str("SELLER_SIRET", default="000 000 000 00000")
+SELLER_VAT_MENTION = env.str("SELLER_VAT_MENTION", default="TVA non applicable, art. 293 B du CGI")
+SELLER_EMAIL = env.str("SELLER_EMAIL", default="contact@oraclelumira.com")
+
 # --- Content generator (SPEC §8.3) ------------------------------------------------------------
 GENERATION_WEBHOOK_URL = env.str("GENERATION_WEBHOOK_URL", default="")
 GENERATION_WEBHOOK_SECRET = env.str("GENERATION_WEBHOOK_SECRET", default="")
@@ -217,6 +231,10 @@ GENERATION_TIMEOUT_SECONDS = env.float("GENERATION_TIMEOUT_SECONDS", default=10.
 MONGODB_URI = env.str("MONGODB_URI", default="")
 
 # --- Security ---------------------------------------------------------------------------------
+# The load balancers whose X-Forwarded-For is believed (addresses or networks, e.g.
+# TRUSTED_PROXIES=10.0.0.0/8): rate limits and login throttling then count the real client.
+# Empty (the default): REMOTE_ADDR, and the header is never read.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

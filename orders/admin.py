@@ -3,25 +3,90 @@
 import csv
 import logging
 import uuid
+from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from billing.models import Invoice, Refund
 from operations.tasks import enqueue
 from orders import tasks
-from orders.models import EmailFailure, Offer, Order, OrderEvent, OrderPhoto, Reading
+from orders.exceptions import RefundRefused
+from orders.models import (
+    EmailFailure,
+    Offer,
+    Order,
+    OrderEvent,
+    OrderPhoto,
+    Reading,
+    format_cents,
+    is_late,
+    late_orders,
+)
 from orders.sections import sections_for_level
-from payments.gateways import get_gateway
-from payments.gateways.base import GatewayError
+from payments.gateways.base import GatewayError, PaymentDeclined
+from payments.refunds import refund_order
 from sanctuaire import services as client_data
 
 logger = logging.getLogger(__name__)
+
+
+class RefundForm(forms.Form):
+    """An amount in euros (what is left to refund by default) and a reason."""
+
+    amount = forms.CharField(
+        label=_("Montant à rembourser (€)"),
+        max_length=12,
+        error_messages={"required": _("Indiquez le montant à rembourser, en euros.")},
+    )
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=255,
+        error_messages={
+            "required": _("Indiquez le motif du remboursement."),
+            "max_length": _("255 caractères au maximum."),
+        },
+    )
+
+    def __init__(self, *args, order: Order, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.order = order
+        left = order.refundable_cents
+        self.fields["amount"].initial = f"{left // 100},{left % 100:02d}"
+        self.fields["amount"].help_text = _("Payé : %(paid)s ; déjà remboursé : %(done)s.") % {
+            "paid": format_cents(order.price_cents, order.currency),
+            "done": format_cents(order.refunded_cents, order.currency),
+        }
+
+    def clean_amount(self) -> str:
+        text = self.cleaned_data["amount"].strip().replace("\u00a0", "").replace(" ", "")
+        text = text.removesuffix("€").replace(",", ".")
+        try:
+            euros = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(_("Montant invalide : par exemple 12,50.")) from None
+        if not euros.is_finite() or euros <= 0:
+            raise forms.ValidationError(_("Le montant doit être supérieur à 0 €."))
+        if euros != euros.quantize(Decimal("0.01")):
+            raise forms.ValidationError(_("Deux décimales au plus (les centimes)."))
+        if euros > Decimal(self.order.refundable_cents) / 100:
+            raise forms.ValidationError(
+                _("Remboursement refusé : au plus %(left)s restent remboursables.")
+                % {"left": format_cents(self.order.refundable_cents, self.order.currency)}
+            )
+        self.cleaned_data["amount_cents"] = int(euros * 100)
+        return self.cleaned_data["amount"]
 
 
 @admin.register(Offer)
@@ -31,12 +96,16 @@ class OfferAdmin(admin.ModelAdmin):
         "level",
         "slug",
         "service",
-        "price_cents",
+        "price",
         "duration_minutes",
         "is_active",
     ]
     list_editable = ["is_active"]
     ordering = ["sort_order", "level"]
+
+    @admin.display(description=_("prix"), ordering="price_cents")
+    def price(self, offer: Offer) -> str:
+        return offer.price_display
 
 
 class OrderEventInline(admin.TabularInline):
@@ -113,30 +182,104 @@ class ReadingInline(admin.StackedInline):
 PAYMENT_FIELDS = [
     "payment_intent_id",
     "payment_status",
-    "price_cents",
-    "currency",
+    "amount",
+    "refunded",
     "paid_at",
     "failure_code",
     "failure_message",
     "payment_flag",
+    "dispute_status",
     "refunded_at",
+    "documents",
 ]
+CONSENT_FIELDS = [
+    "terms_accepted_at",
+    "terms_version",
+    "withdrawal_waived_at",
+    "data_consent_at",
+    "keep_photos",
+    "photos_purged_at",
+]
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = _("alerte")
+    parameter_name = "alerte"
+
+    def lookups(self, request: HttpRequest, model_admin):
+        return [
+            ("any", _("Toutes les alertes")),
+            ("money", _("Montant ou devise")),
+            ("dispute", _("Litige ouvert")),
+            ("dispute_closed", _("Litige clos")),
+            ("late", _("En retard")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]):
+        money = ~Q(payment_flag="")
+        dispute = Q(dispute_status=Order.DisputeStatus.OPEN)
+        late = Q(pk__in=late_orders().values("pk"))
+        match self.value():
+            case "money":
+                return queryset.filter(money)
+            case "dispute":
+                return queryset.filter(dispute)
+            case "dispute_closed":
+                return queryset.filter(
+                    dispute_status__in=[Order.DisputeStatus.WON, Order.DisputeStatus.LOST]
+                )
+            case "late":
+                return queryset.filter(late)
+            case "any":
+                return queryset.filter(money | dispute | late)
+        return queryset
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "amount", "reason", "actor", "source", "status", "stripe_refund_id"]
+    readonly_fields = fields
+    verbose_name_plural = _("remboursements")
+
+    @admin.display(description=_("montant"))
+    def amount(self, refund: Refund) -> str:
+        return refund.amount_display
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "email", "offer_name", "amount", "status", "paid_at", "created_at"]
+    list_display = [
+        "number",
+        "client",
+        "email",
+        "offer_name",
+        "amount",
+        "refunded",
+        "status",
+        "expert_name",
+        "paid_at",
+        "flags",
+    ]
     list_filter = [
         "status",
+        FlagFilter,
         "level",
         "service",
         ("created_at", admin.DateFieldListFilter),
-        "paid_at",
+        ("paid_at", admin.DateFieldListFilter),
     ]
     search_fields = ["number", "email", "payment_intent_id", "last_name"]
-    list_select_related = ["offer"]
+    list_select_related = ["assigned_expert", "expert", "offer"]
     date_hierarchy = "created_at"
-    inlines = [ReadingInline, OrderPhotoInline, OrderEventInline]
+    inlines = [ReadingInline, OrderPhotoInline, RefundInline, OrderEventInline]
     actions = ["refund", "resend_access_email", "export_csv", "anonymise_client"]
     readonly_fields = [
         "public_id",
@@ -149,6 +292,7 @@ class OrderAdmin(admin.ModelAdmin):
         "service",
         "duration_minutes",
         *PAYMENT_FIELDS,
+        *CONSENT_FIELDS,
         "assigned_expert",
         "assigned_at",
         "anonymised_at",
@@ -175,6 +319,7 @@ class OrderAdmin(admin.ModelAdmin):
             },
         ),
         (_("Paiement"), {"fields": PAYMENT_FIELDS}),
+        (_("Consentements"), {"fields": CONSENT_FIELDS}),
         (
             _("Client"),
             {
@@ -208,9 +353,63 @@ class OrderAdmin(admin.ModelAdmin):
         (_("Travail de l’expert"), {"fields": ["assigned_expert", "assigned_at"]}),
     ]
 
+    @admin.display(description=_("client"), ordering="last_name")
+    def client(self, order: Order) -> str:
+        return order.client_name or "—"
+
+    @admin.display(description=_("expert"))
+    def expert_name(self, order: Order) -> str:
+        expert = order.assigned_expert or order.expert
+        return expert.name if expert else "—"
+
+    @admin.display(description=_("remboursé"), ordering="refunded_cents")
+    def refunded(self, order: Order) -> str:
+        return format_cents(order.refunded_cents, order.currency) if order.refunded_cents else "—"
+
+    @admin.display(description=_("alertes"))
+    def flags(self, order: Order) -> str:
+        labels = []
+        if order.payment_flag:
+            labels.append(str(_("Montant")))
+        if order.dispute_status:
+            labels.append(order.get_dispute_status_display())
+        if is_late(order):
+            labels.append(str(_("En retard")))
+        return ", ".join(labels) or "—"
+
+    @admin.display(description=_("factures et avoirs"))
+    def documents(self, order: Order) -> str:
+        invoice = Invoice.objects.filter(order=order).first()
+        if invoice is None:
+            return "—"
+        links = [
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("billing:admin_invoice", args=[invoice.public_id]),
+                _("Facture %s") % invoice.number,
+            )
+        ]
+        for note in invoice.credit_notes.order_by("issued_at"):
+            links.append(
+                format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("billing:admin_credit_note", args=[note.public_id]),
+                    _("Avoir %s") % note.number,
+                )
+            )
+        return format_html_join(" · ", "{}", ((link,) for link in links))
+
     @admin.display(description=_("montant"), ordering="price_cents")
     def amount(self, order: Order) -> str:
         return order.amount_display
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_refund": order is not None and order.is_paid and bool(order.payment_intent_id),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # orders come from the tunnel (or the legacy import), never by hand
@@ -219,36 +418,74 @@ class OrderAdmin(admin.ModelAdmin):
         return False  # nothing is lost: an order is refunded or anonymised, not deleted
 
     @admin.action(description=_("Rembourser via la passerelle de paiement"))
-    def refund(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        gateway, done, refused = get_gateway(), 0, []
-        for order in queryset:
-            if not order.is_paid or not order.payment_intent_id:
-                refused.append(order.number)
-                continue
-            try:
-                gateway.refund(order)
-            except GatewayError as error:
-                logger.error("order %s: refund failed: %s", order.number, error)
-                refused.append(order.number)
-                continue
-            done += 1
-        if done:
+    def refund(self, request: HttpRequest, queryset: QuerySet[Order]):
+        """Opens the refund form (amount in euros, reason) of the one order selected."""
+        orders = list(queryset[:2])
+        if len(orders) != 1:
             self.message_user(
                 request,
-                ngettext(
-                    "%d remboursement demandé (le statut suit la confirmation de Stripe).",
-                    "%d remboursements demandés (le statut suit la confirmation de Stripe).",
-                    done,
-                )
-                % done,
-                messages.SUCCESS,
-            )
-        if refused:
-            self.message_user(
-                request,
-                _("Non remboursables : %s") % ", ".join(refused),
+                _("Choisissez une seule commande à rembourser : le montant se règle par commande."),
                 messages.WARNING,
             )
+            return None
+        order = orders[0]
+        if not order.is_paid or not order.payment_intent_id:
+            self.message_user(request, _("Non remboursable : %s") % order.number, messages.WARNING)
+            return None
+        return redirect("admin:orders_order_refund", order.pk)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:order_id>/rembourser/",
+                self.admin_site.admin_view(self.refund_view),
+                name="orders_order_refund",
+            ),
+            *super().get_urls(),
+        ]
+
+    def refund_view(self, request: HttpRequest, order_id: int) -> HttpResponse:
+        """Refund a chosen amount (the whole remainder by default) with a reason."""
+        order = get_object_or_404(Order, pk=order_id)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        form = RefundForm(request.POST or None, order=order)
+        if request.method == "POST" and form.is_valid():
+            try:
+                refund = refund_order(
+                    order,
+                    form.cleaned_data["amount_cents"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except RefundRefused as error:
+                form.add_error("amount", error.message)
+            except (GatewayError, PaymentDeclined) as error:
+                logger.error("order %s: refund failed: %s", order.number, error)
+                form.add_error(
+                    None,
+                    _("Le service de paiement n’a pas effectué le remboursement : %s")
+                    % getattr(error, "message_fr", str(error)),
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("Remboursement de %(amount)s effectué sur la commande %(number)s.")
+                    % {"amount": refund.amount_display, "number": order.number},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:orders_order_change", order.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Rembourser la commande %s") % order.number,
+            "opts": self.opts,
+            "original": order,
+            "order": order,
+            "form": form,
+            "refunds": order.refunds.select_related("actor"),
+        }
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, "admin/orders/order/refund.html", context, status=status)
 
     @admin.action(description=_("Renvoyer l’e-mail d’accès au Sanctuaire"))
     def resend_access_email(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:

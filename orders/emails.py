@@ -134,3 +134,20 @@ def send_login_link(email: str, next_url: str = "", language: str | None = None)
         "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
     }
     return _send("login_link", email, context, language=language or translation.get_language())
+
+
+def send_refund(refund_id: int) -> bool:
+    """Money given back: the amount, the reason and where to find the credit note."""
+    from billing.models import CreditNote, Refund
+
+    refund = Refund.objects.filter(pk=refund_id).first()
+    order = _order(refund.order_id) if refund is not None else None
+    if order is None:
+        return False
+    next_url = reverse("sanctuaire:order", args=[order.public_id])
+    context = {
+        "refund": refund,
+        "credit_note": CreditNote.objects.filter(refund=refund).first(),
+        "sanctuaire_url": settings.SITE_URL + f"{reverse('sanctuaire:login')}?next={next_url}",
+    }
+    return _send("refund", order.email, context, order=order)

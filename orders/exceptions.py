@@ -34,3 +34,11 @@ class ContentIncomplete(Exception):
     def labels(self) -> str:
         """The missing sections as the desk names them: "rituel, analyse des blocages"."""
         return ", ".join(str(section.label) for section in self.missing)
+
+
+class RefundRefused(Exception):
+    """A refund the order cannot take (not paid, amount over what is left): `message` is French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -3,7 +3,9 @@
 import re
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from experts.models import Expert
@@ -72,6 +74,40 @@ class CheckoutForm(ClientNameForm):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+
+class ConsentForm(forms.Form):
+    """The two boxes of the payment step (SPEC §6.1), both required, labels linking the CGV."""
+
+    accept_terms = forms.BooleanField(
+        error_messages={
+            "required": _("Cochez cette case pour accepter les conditions générales de vente.")
+        },
+    )
+    waive_withdrawal = forms.BooleanField(
+        label=_(
+            "Je demande que ma lecture soit préparée dès maintenant, avant la fin du délai de "
+            "rétractation de 14 jours, et je reconnais perdre mon droit de rétractation une fois "
+            "la commande passée (art. L221-28 13° du Code de la consommation)."
+        ),
+        error_messages={
+            "required": _(
+                "Cochez cette case : votre lecture ne peut commencer sans votre demande expresse."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cgv = reverse("legal:page", args=["cgv"])
+        self.fields["accept_terms"].label = format_html(
+            _("J’ai lu et j’accepte les {}."),
+            format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                cgv,
+                _("conditions générales de vente"),
+            ),
+        )
 
 
 class DemoCardForm(forms.Form):
@@ -247,6 +283,18 @@ class IntakeForm(forms.Form):
         help_text=_("Jusqu’à 5 photos JPEG, PNG, GIF ou WebP de 10 Mo au plus chacune."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
     )
+    data_consent = forms.BooleanField(
+        error_messages={
+            "required": _(
+                "Cochez cette case : sans votre accord, votre expert ne peut pas utiliser "
+                "vos données de naissance ni vos photos."
+            )
+        },
+    )
+    keep_photos = forms.BooleanField(
+        label=_("Garder mes photos après la livraison (sinon, effacées 90 jours après)."),
+        required=False,
+    )
     remove_photos = forms.MultipleChoiceField(
         label=_("Retirer ces photos"),
         required=False,
@@ -256,6 +304,17 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args, existing_photos=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["data_consent"].label = format_html(
+            _(
+                "J’accepte que mes données de naissance et mes photos servent à préparer ma "
+                "lecture, comme l’explique la {}."
+            ),
+            format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                reverse("legal:page", args=["confidentialite"]),
+                _("politique de confidentialité"),
+            ),
+        )
         self.existing_photos = {str(photo.public_id): photo for photo in existing_photos}
         self.fields["remove_photos"].choices = [
             (key, _("Photo %(number)d") % {"number": index})

@@ -179,9 +179,16 @@ def save_intake(
     """Store the answers and photos; False (nothing saved) if an expert claimed it meanwhile."""
     with transaction.atomic():
         fields = {name: data[name] for name in INTAKE_FIELDS}
+        now = timezone.now()
         won = Order.objects.filter(
             pk=order.pk, status=Order.Status.PAID, anonymised_at__isnull=True
-        ).update(intake_submitted_at=timezone.now(), updated_at=timezone.now(), **fields)
+        ).update(
+            intake_submitted_at=now,
+            updated_at=now,
+            data_consent_at=now,  # the form refuses to validate without it
+            keep_photos=bool(data.get("keep_photos")),
+            **fields,
+        )
         if not won:
             return False
         for photo in remove:
@@ -200,3 +207,30 @@ def _delete_files(names: list[str]) -> None:
     for name in names:
         if name:
             default_storage.delete(name)
+
+
+# --- Retention (SPEC §13) ---------------------------------------------------------------------
+
+PHOTO_RETENTION = timedelta(days=90)
+
+
+def purge_photos(now=None) -> int:
+    """Delete the photos of orders delivered more than 90 days ago, unless the client asked to
+    keep them; returns how many photos went. Safe to run as often as one likes."""
+    now = now or timezone.now()
+    orders = Order.objects.filter(
+        reading__delivered_at__lt=now - PHOTO_RETENTION, keep_photos=False, photos__isnull=False
+    ).distinct()
+    purged = 0
+    for order in orders:
+        with transaction.atomic():
+            photos = list(OrderPhoto.objects.filter(order=order))
+            names = [photo.file.name for photo in photos]
+            OrderPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
+            Order.objects.filter(pk=order.pk).update(photos_purged_at=now)
+            transaction.on_commit(lambda names=names: _delete_files(names))
+        purged += len(photos)
+        logger.info(
+            "order %s: %d photos purged (delivered over 90 days ago)", order.number, len(photos)
+        )
+    return purged

@@ -2,13 +2,14 @@
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from orders.sections import Section, required_sections, sections_for_level
+from orders.sections import SECTIONS, Kind, Section, required_sections, sections_for_level
 
 # Crockford-style alphabet: no 0/O or 1/I/L to misread over the phone.
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -102,6 +103,11 @@ class Order(models.Model):
         Status.REFUNDED: set(),
     }
 
+    class DisputeStatus(models.TextChoices):
+        OPEN = "open", _("Litige ouvert")
+        WON = "won", _("Litige gagné")
+        LOST = "lost", _("Litige perdu")
+
     class AudioVoice(models.TextChoices):
         FEMININE = "feminine", _("Féminine")
         MASCULINE = "masculine", _("Masculine")
@@ -111,14 +117,22 @@ class Order(models.Model):
         WHATSAPP = "whatsapp", _("WhatsApp")
 
     # Identity
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        _("identifiant public"), default=uuid.uuid4, unique=True, editable=False
+    )
     number = models.CharField(_("numéro"), max_length=24, unique=True, default=new_order_number)
     status = models.CharField(
         _("statut"), max_length=32, choices=Status, default=Status.PENDING, db_index=True
     )
 
     # Offer snapshot at purchase time: later catalogue edits never change an old order.
-    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="orders", null=True)
+    offer = models.ForeignKey(
+        Offer,
+        verbose_name=_("offre du catalogue"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+        null=True,
+    )
     level = models.PositiveSmallIntegerField(_("niveau"))
     level_name = models.CharField(_("nom du niveau"), max_length=40)
     offer_name = models.CharField(_("offre"), max_length=80)
@@ -147,6 +161,7 @@ class Order(models.Model):
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("compte client"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -155,6 +170,7 @@ class Order(models.Model):
     # The expert the client chose in the tunnel (the house expert by default).
     expert = models.ForeignKey(
         "experts.Expert",
+        verbose_name=_("expert choisi"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -172,6 +188,22 @@ class Order(models.Model):
     # Set when a verified event disagrees with the order (amount, currency): an admin looks.
     payment_flag = models.CharField(_("alerte paiement"), max_length=255, blank=True)
     refunded_at = models.DateTimeField(_("remboursée le"), null=True, blank=True)
+    # The sum of the refunds recorded for this order (billing.Refund); `refunded` once it
+    # reaches the price (SPEC §5: a partial refund changes no status).
+    refunded_cents = models.PositiveIntegerField(_("montant remboursé (centimes)"), default=0)
+    dispute_status = models.CharField(
+        _("litige"), max_length=16, choices=DisputeStatus, blank=True, db_index=True
+    )
+
+    # Consent at the payment step (SPEC §6.1): the CGV, and the express request to start at
+    # once with the loss of the withdrawal right (Code de la consommation, art. L221-28 13°).
+    terms_accepted_at = models.DateTimeField(_("CGV acceptées le"), null=True, blank=True)
+    terms_version = models.PositiveIntegerField(
+        _("version des CGV acceptée"), null=True, blank=True
+    )
+    withdrawal_waived_at = models.DateTimeField(
+        _("renonciation au droit de rétractation le"), null=True, blank=True
+    )
 
     # Intake (SPEC §5)
     birth_time = models.TimeField(_("heure de naissance"), null=True, blank=True)
@@ -179,6 +211,13 @@ class Order(models.Model):
     specific_context = models.TextField(_("contexte"), blank=True)
     life_question = models.TextField(_("question de vie"), blank=True)
     intake_submitted_at = models.DateTimeField(_("formulaire reçu le"), null=True, blank=True)
+    # SPEC §13: consent to process the birth data and photos; photos are purged 90 days after
+    # delivery unless the client asked to keep them.
+    data_consent_at = models.DateTimeField(
+        _("consentement aux données de naissance et photos le"), null=True, blank=True
+    )
+    keep_photos = models.BooleanField(_("garder les photos après la livraison"), default=False)
+    photos_purged_at = models.DateTimeField(_("photos effacées le"), null=True, blank=True)
 
     # Expert work (SPEC §5, §8)
     assigned_expert = models.ForeignKey(
@@ -194,7 +233,14 @@ class Order(models.Model):
     # Personal data erased on request (the accounting stays).
     anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
     # The MongoDB ObjectId of the original system (SPEC §10): re-imports key on it.
-    legacy_id = models.CharField(max_length=24, unique=True, null=True, blank=True, editable=False)
+    legacy_id = models.CharField(
+        _("identifiant d’origine (MongoDB)"),
+        max_length=24,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
@@ -219,8 +265,8 @@ class Order(models.Model):
         "id", "public_id", "number", "status", "offer_name", "level", "level_name", "service",
         "price_cents", "currency", "duration_minutes", "email", "first_name", "last_name",
         "user_id", "expert_id", "payment_intent_id", "payment_status", "paid_at",
-        "failure_code", "failure_message", "refunded_at", "intake_submitted_at", "assigned_at",
-        "created_at",
+        "failure_code", "failure_message", "refunded_at", "refunded_cents", "payment_flag",
+        "dispute_status", "intake_submitted_at", "assigned_at", "created_at",
     )  # fmt: skip
 
     def save(self, *args, **kwargs) -> None:
@@ -240,6 +286,10 @@ class Order(models.Model):
     @property
     def amount_display(self) -> str:
         return format_cents(self.price_cents, self.currency)
+
+    @property
+    def refundable_cents(self) -> int:
+        return max(self.price_cents - self.refunded_cents, 0)
 
     @property
     def client_name(self) -> str:
@@ -268,6 +318,45 @@ class Order(models.Model):
             return None
 
 
+# An order without its offer (an imported one) is promised what an offer is by default.
+_DEFAULT_PROMISE_HOURS = Offer._meta.get_field("delivery_hours").default
+
+# The orders an expert still owes: paid, and not yet delivered (or refunded).
+BACKLOG_STATUSES = frozenset(
+    {Order.Status.PAID, Order.Status.PROCESSING, Order.Status.AWAITING_VALIDATION}
+)
+
+
+def due_at(order: Order):
+    """When the reading is promised: the offer's delivery_hours after the client sent the form
+    (None before the form: the promise does not run yet)."""
+    if order.intake_submitted_at is None:
+        return None
+    hours = order.offer.delivery_hours if order.offer_id else _DEFAULT_PROMISE_HOURS
+    return order.intake_submitted_at + timedelta(hours=hours)
+
+
+def is_late(order: Order, now=None) -> bool:
+    due = due_at(order)
+    return order.status in BACKLOG_STATUSES and due is not None and due < (now or timezone.now())
+
+
+def late_orders(now=None) -> models.QuerySet:
+    """Orders past their delivery promise: in the backlog, form sent longer ago than the offer
+    promises. One condition per promise the catalogue uses (a handful of offers)."""
+    now = now or timezone.now()
+    hours = set(Offer.objects.values_list("delivery_hours", flat=True))
+    overdue = models.Q(
+        offer__isnull=True,
+        intake_submitted_at__lt=now - timedelta(hours=_DEFAULT_PROMISE_HOURS),
+    )
+    for promise in hours:
+        overdue |= models.Q(
+            offer__delivery_hours=promise, intake_submitted_at__lt=now - timedelta(hours=promise)
+        )
+    return Order.objects.filter(overdue, status__in=BACKLOG_STATUSES)
+
+
 # Before payment: the order may still be paid. No transition leads back here from a paid state
 # (Order.TRANSITIONS), so an order seen outside these stays outside.
 UNPAID_STATUSES = frozenset({Order.Status.PENDING, Order.Status.FAILED})
@@ -285,14 +374,20 @@ PAID_STATUSES = frozenset(
 class OrderPhoto(models.Model):
     """A photo the client gave with the intake form; stored privately under a random name."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="photos")
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    file = models.FileField(upload_to=upload_photo)
-    content_type = models.CharField(max_length=32)
-    size_bytes = models.PositiveIntegerField()
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    order = models.ForeignKey(
+        Order, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="photos"
+    )
+    public_id = models.UUIDField(
+        _("identifiant public"), default=uuid.uuid4, unique=True, editable=False
+    )
+    file = models.FileField(_("fichier"), upload_to=upload_photo)
+    content_type = models.CharField(_("type"), max_length=32)
+    size_bytes = models.PositiveIntegerField(
+        _("taille (octets)"),
+    )
+    width = models.PositiveIntegerField(_("largeur"), default=0)
+    height = models.PositiveIntegerField(_("hauteur"), default=0)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -350,6 +445,17 @@ class Reading(models.Model):
     def __str__(self) -> str:
         return str(_("Lecture de la commande %(number)s") % {"number": self.order.number})
 
+    def save(self, *args, **kwargs) -> None:
+        # SVG sections are sanitised on every write through the model (an admin form, a shell,
+        # an import), not only on the desk's and the generator's paths.
+        if "texts" not in self.get_deferred_fields():
+            from experts.svg import sanitize_svg_or_empty
+
+            for section in SECTIONS:
+                if section.kind == Kind.SVG and self.texts.get(section.name):
+                    self.texts[section.name] = sanitize_svg_or_empty(self.texts[section.name])
+        super().save(*args, **kwargs)
+
     def text(self, name: str) -> str:
         """A text-like section's content, "" when nothing was written."""
         return self.texts.get(name, "")
@@ -379,16 +485,22 @@ def missing_sections(order: Order) -> list[Section]:
 class OrderEvent(models.Model):
     """Append-only history of an order's status changes."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=32, choices=Order.Status, blank=True)
-    to_status = models.CharField(max_length=32, choices=Order.Status)
+    order = models.ForeignKey(
+        Order, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(_("de"), max_length=32, choices=Order.Status, blank=True)
+    to_status = models.CharField(_("vers"), max_length=32, choices=Order.Status)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     # Who acted when it is not a user: "stripe", "demo", "generator", "import".
-    source = models.CharField(max_length=32, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    source = models.CharField(_("origine"), max_length=32, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -413,7 +525,12 @@ class EmailFailure(models.Model):
     template = models.CharField(_("modèle"), max_length=64)
     recipient = models.EmailField(_("destinataire"))
     order = models.ForeignKey(
-        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="email_failures"
+        Order,
+        verbose_name=_("commande"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="email_failures",
     )
     error = models.CharField(_("erreur"), max_length=255)
     created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)

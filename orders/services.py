@@ -10,15 +10,28 @@ import logging
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from billing import services as billing
+from billing.models import Refund
 from operations.tasks import enqueue
+from ops import alerts
 from orders import tasks
 from orders.bulk import insert_rows
-from orders.exceptions import ContentIncomplete, TransitionRefused
-from orders.models import UNPAID_STATUSES, Offer, Order, OrderEvent, Reading, missing_sections
+from orders.exceptions import ContentIncomplete, RefundRefused, TransitionRefused
+from orders.models import (
+    PAID_STATUSES,
+    UNPAID_STATUSES,
+    Offer,
+    Order,
+    OrderEvent,
+    Reading,
+    format_cents,
+    missing_sections,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,28 +128,53 @@ def attach_payment_intent(order: Order, payment_intent_id: str, payment_status: 
     order.payment_status = payment_status
 
 
+def record_consent(order: Order, *, terms_version: int | None) -> bool:
+    """The client ticked both boxes of the payment step (SPEC §6.1): CGV accepted in this
+    version, and the express request to start at once, waiving the withdrawal right.
+    False when the order is no longer awaiting payment (nothing recorded)."""
+    now = timezone.now()
+    updated = Order.objects.filter(pk=order.pk, status__in=UNPAID_STATUSES).update(
+        terms_accepted_at=now,
+        terms_version=terms_version,
+        withdrawal_waived_at=now,
+        updated_at=now,
+    )
+    if updated:
+        order.terms_accepted_at = order.withdrawal_waived_at = now
+        order.terms_version = terms_version
+    return bool(updated)
+
+
 # --- Payment outcomes (called by the webhook handlers only) -----------------------------------
 
 
 def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -> bool:
-    """pending|failed → paid. False when the order was already paid (or further along)."""
+    """pending|failed → paid, with the invoice. False when the order was already paid (or
+    further along, or refunded before this success reached us: no "payment received" e-mail)."""
     if order.status not in UNPAID_STATUSES:
         return False  # never unpaid again (UNPAID_STATUSES): no need to lock the row to know
     with transaction.atomic():
         order = _locked(order)
         if order.status not in UNPAID_STATUSES:
             return False
-        _move(
-            order,
-            Status.PAID,
-            source=source,
-            paid_at=timezone.now(),
-            payment_status=payment_status,
-            failure_code="",
-            failure_message="",
-        )
+        _record_payment(order, source=source, payment_status=payment_status)
         enqueue(tasks.send_payment_received_email, order.pk)
     return True
+
+
+def _record_payment(order: Order, *, source: str, payment_status: str, note: str = "") -> None:
+    """unpaid → paid and the invoice, numbered in this same transaction."""
+    _move(
+        order,
+        Status.PAID,
+        source=source,
+        note=note,
+        paid_at=timezone.now(),
+        payment_status=payment_status,
+        failure_code="",
+        failure_message="",
+    )
+    billing.issue_invoice(order)
 
 
 def mark_failed(
@@ -167,6 +205,7 @@ def mark_failed(
             failure_message=message[:255],
             payment_status=payment_status or order.payment_status,
         )
+        alerts.check_payment_failures()
     return True
 
 
@@ -184,10 +223,157 @@ def expire_unpaid(order: Order) -> bool:
     )
 
 
-def flag_payment(order: Order, reason: str) -> None:
-    """Record that a verified event disagrees with the order, for an admin to look at."""
-    Order.objects.filter(pk=order.pk).update(payment_flag=reason[:255], updated_at=timezone.now())
-    logger.error("order %s: payment flagged: %s", order.number, reason)
+def flag_payment(order: Order, reason: str, *, kind: str = alerts.MONEY_MISMATCH) -> None:
+    """Record that a verified event disagrees with the order, and alert the admins."""
+    with transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(
+            payment_flag=reason[:255], updated_at=timezone.now()
+        )
+        logger.error("order %s: payment flagged: %s", order.number, reason)
+        alerts.raise_alert(kind, f"Commande {order.number} : {reason}"[:200], reason)
+
+
+# --- Refunds (SPEC §5: partial refunds; §7: refund through the gateway) ----------------------
+
+
+def request_refund(order: Order, amount_cents: int, *, reason: str, actor) -> Refund:
+    """Record a refund an admin asks for, `pending` until the gateway confirms it.
+
+    Refused (RefundRefused, French) unless the order is paid and the amount fits in what is
+    left once the refunds done and under way are counted.
+    """
+    with transaction.atomic():
+        order = _locked(order)
+        if order.status not in PAID_STATUSES:
+            raise RefundRefused(_("Seule une commande payée peut être remboursée."))
+        if amount_cents <= 0:
+            raise RefundRefused(_("Le montant à rembourser doit être supérieur à 0 €."))
+        under_way = (
+            Refund.objects.filter(order=order, status=Refund.Status.PENDING).aggregate(
+                total=Sum("amount_cents")
+            )["total"]
+            or 0
+        )
+        available = order.price_cents - order.refunded_cents - under_way
+        if amount_cents > available:
+            raise RefundRefused(
+                _(
+                    "Remboursement refusé : %(amount)s dépasse ce qui reste remboursable "
+                    "sur cette commande (%(available)s)."
+                )
+                % {
+                    "amount": format_cents(amount_cents, order.currency),
+                    "available": format_cents(max(available, 0), order.currency),
+                }
+            )
+        return Refund.objects.create(
+            order=order,
+            amount_cents=amount_cents,
+            currency=order.currency,
+            reason=reason.strip()[:255],
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            source="admin",
+        )
+
+
+def refund_failed(refund: Refund, error: str) -> None:
+    """The gateway refused or could not be reached: the amount is free again."""
+    Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
+        status=Refund.Status.FAILED, error=error[:255]
+    )
+
+
+def confirm_refund(refund: Refund, *, stripe_refund_id: str, source: str) -> bool:
+    """A pending refund is done (the gateway's answer or its event, whichever comes first)."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status == Refund.Status.SUCCEEDED:
+            return False
+        refund.status = Refund.Status.SUCCEEDED
+        refund.stripe_refund_id = stripe_refund_id or None
+        refund.succeeded_at = timezone.now()
+        refund.error = ""
+        refund.save(update_fields=["status", "stripe_refund_id", "succeeded_at", "error"])
+        _apply_refund(refund, source=source)
+    return True
+
+
+def record_external_refund(
+    order: Order, *, amount_cents: int, stripe_refund_id: str, source: str, reason: str = ""
+) -> bool:
+    """A refund Stripe reports that we did not ask for (made in Stripe's dashboard).
+
+    Idempotent by the Stripe refund id: a second report of the same refund changes nothing.
+    """
+    if amount_cents <= 0:
+        return False
+    with transaction.atomic():
+        order = _locked(order)  # two reports of one refund at once: the second waits here
+        if Refund.objects.filter(stripe_refund_id=stripe_refund_id).exists():
+            return False
+        refund = Refund.objects.create(
+            order=order,
+            amount_cents=amount_cents,
+            currency=order.currency,
+            reason=reason[:255],
+            source=source,
+            status=Refund.Status.SUCCEEDED,
+            stripe_refund_id=stripe_refund_id,
+            succeeded_at=timezone.now(),
+        )
+        _apply_refund(refund, source=source)
+    return True
+
+
+def _apply_refund(refund: Refund, *, source: str) -> None:
+    """Add a succeeded refund to its order: amount, history, credit note, status, e-mail."""
+    order = _locked(refund.order)
+    now = timezone.now()
+    total = order.refunded_cents + refund.amount_cents
+    Order.objects.filter(pk=order.pk).update(refunded_cents=total, updated_at=now)
+    order.refunded_cents = total
+    full = total >= order.price_cents
+    if order.status in UNPAID_STATUSES:
+        # Its charge is refunded, so the money was taken: the success event is late (SPEC §6.4).
+        _record_payment(
+            order,
+            source=source,
+            payment_status="succeeded",
+            note=str(_("paiement constaté par son remboursement")),
+        )
+        if not full:
+            enqueue(tasks.send_payment_received_email, order.pk)
+    billing.issue_credit_note(refund)
+    note = _("Remboursement de %(amount)s%(reason)s") % {
+        "amount": refund.amount_display,
+        "reason": f" : {refund.reason}" if refund.reason else "",
+    }
+    if full and order.status != Status.REFUNDED:
+        _move(
+            order,
+            Status.REFUNDED,
+            actor=refund.actor,
+            source=source,
+            note=note,
+            refunded_at=now,
+            payment_status="refunded",
+        )
+    else:
+        # A partial refund changes no status; the history still says who refunded what.
+        _history_note(order, note, actor=refund.actor, source=source)
+    enqueue(tasks.send_refund_email, refund.pk)
+
+
+def _history_note(order: Order, note: str, *, actor=None, source: str = "") -> None:
+    """A history line that is not a status change (refund, dispute): from and to are equal."""
+    OrderEvent.objects.create(
+        order=order,
+        from_status=order.status,
+        to_status=order.status,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        source=source,
+        note=note,
+    )
 
 
 def mark_refunded(order: Order, *, source: str, actor=None, note: str = "") -> bool:
@@ -204,6 +390,34 @@ def mark_refunded(order: Order, *, source: str, actor=None, note: str = "") -> b
             note=note,
             refunded_at=timezone.now(),
             payment_status="refunded",
+        )
+    return True
+
+
+# --- Disputes (SPEC §6.4) ---------------------------------------------------------------------
+
+DISPUTE_NOTES = {
+    Order.DisputeStatus.OPEN: gettext_lazy("Litige ouvert par la banque du client"),
+    Order.DisputeStatus.WON: gettext_lazy("Litige clos : gagné"),
+    Order.DisputeStatus.LOST: gettext_lazy("Litige clos : perdu"),
+}
+
+
+def record_dispute(order: Order, dispute_status: str, *, source: str, detail: str = "") -> bool:
+    """Flag the order with its dispute's state and alert the admins. False: nothing new."""
+    with transaction.atomic():
+        order = _locked(order)
+        if order.dispute_status == dispute_status:
+            return False
+        Order.objects.filter(pk=order.pk).update(
+            dispute_status=dispute_status, updated_at=timezone.now()
+        )
+        note = str(DISPUTE_NOTES[dispute_status]) + (f" ({detail})" if detail else "")
+        _history_note(order, note, source=source)
+        alerts.raise_alert(
+            alerts.DISPUTE,
+            f"Commande {order.number} : {note}"[:200],
+            f"{note}\nCommande {order.number}, {order.amount_display}.",
         )
     return True
 

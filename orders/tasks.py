@@ -54,3 +54,19 @@ def send_sanctuaire_access_email(order_id: int, request_id: str) -> bool:
         "sanctuaire_access",
         partial(emails.send_sanctuaire_access, order_id),
     )
+
+
+def _refund_gave_up(error: BaseException, refund_id: int, *args, **kwargs) -> None:
+    from billing.models import Refund
+
+    refund = Refund.objects.filter(pk=refund_id).select_related("order").first()
+    order = refund.order if refund is not None else None
+    emails.record_failure(
+        "refund", order.email if order else "", error, order_id=order.pk if order else None
+    )
+
+
+@retried_task(**EMAIL_RETRIES, give_up=_refund_gave_up)
+def send_refund_email(refund_id: int) -> bool:
+    """Money given back: the amount, the reason and the credit note (once per refund)."""
+    return send_once(f"refund:{refund_id}", "refund", partial(emails.send_refund, refund_id))

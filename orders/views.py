@@ -5,19 +5,21 @@ import uuid
 
 from django.conf import settings
 from django.db.models import Count, Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from experts.models import Expert
+from legal.models import current_terms_version
 from lumira.fragments import cached_fragment
-from orders import intake
+from lumira.jsonapi import ErrorCode, json_error
+from orders import intake, services
 from orders.access import client_owns_order, remember_order
 from orders.catalogue import OfferMismatch, OfferNotFound, resolve_offer
-from orders.forms import CheckoutForm, DemoCardForm, IntakeForm
+from orders.forms import CheckoutForm, ConsentForm, DemoCardForm, IntakeForm
 from orders.models import PAID_STATUSES, UNPAID_STATUSES, Offer, Order
 from orders.timeline import build_timeline
 from payments.checkout import ensure_intent, start_checkout
@@ -130,21 +132,28 @@ def _offer_problem(request: HttpRequest, message: str, status: int) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The payment step: the card form beside the two consent boxes (SPEC §6.1).
+
+    Nothing is charged before both boxes are ticked: the demo card form is refused without
+    them, and with Stripe the page holds no client secret: `payment_consent` gives it once the
+    consent is recorded, and Stripe.js needs it to confirm the payment.
+    """
     order = get_object_or_404(Order.objects.select_related("expert", "offer"), public_id=public_id)
     if order.status not in UNPAID_STATUSES:
         return redirect(_confirmation_url(order))
     demo = is_demo()
+    posted = request.method == "POST"
     form = DemoCardForm(request.POST or None) if demo else None
+    consent = ConsentForm(request.POST if posted else None)
     # The last decline shows until the client tries again; a new attempt shows only its own
     # outcome (never the old banner beside new field errors).
     declined = (
-        order.failure_message
-        if order.status == Order.Status.FAILED and request.method != "POST"
-        else ""
+        order.failure_message if order.status == Order.Status.FAILED and not posted else ""
     )
     try:
-        intent = ensure_intent(order)
-        if request.method == "POST" and demo and form.is_valid():
+        ensure_intent(order)
+        if posted and demo and all([consent.is_valid(), form.is_valid()]):
+            services.record_consent(order, terms_version=current_terms_version())
             # As with Stripe.js: the card's answer is known now, the order changes when the
             # event reaches the webhook code (a background task); the confirmation page polls.
             paid = get_gateway().pay(order, form.cleaned_data["card_number"])
@@ -164,15 +173,41 @@ def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "offer_name": order.offer_name,
         "demo": demo,
         "form": form,
+        "consent": consent,
         "declined": declined,
-        "client_secret": intent.client_secret if not demo else "",
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "return_url": request.build_absolute_uri(_confirmation_url(order)),
         "delivery_hours": order.offer.delivery_hours if order.offer_id else None,
         "step": 2,
     }
-    status = 400 if request.method == "POST" and (declined or (form and form.errors)) else 200
-    return render(request, "orders/payment.html", context, status=status)
+    invalid = posted and (declined or (form and form.errors) or consent.errors)
+    return render(request, "orders/payment.html", context, status=400 if invalid else 200)
+
+
+@require_POST
+def payment_consent(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
+    """Stripe's payment step posts the consent boxes here before confirming the payment: the
+    consent is recorded, and only then is the PaymentIntent's client secret handed over."""
+    order = Order.objects.only(*Order.SUMMARY_FIELDS).filter(public_id=public_id).first()
+    if order is None:
+        return json_error(_("Commande introuvable."), ErrorCode.ORDER_NOT_FOUND, 404)
+    if order.status not in UNPAID_STATUSES:
+        return json_error(_("Cette commande est déjà réglée."), ErrorCode.INVALID_STATE, 409)
+    consent = ConsentForm(request.POST)
+    if not consent.is_valid():
+        fields = {name: errors[0] for name, errors in consent.errors.items()}
+        body = {"error": " ".join(fields.values()), "code": ErrorCode.CONSENT_REQUIRED}
+        return JsonResponse({**body, "fields": fields}, status=400)
+    try:
+        intent = ensure_intent(order)
+    except GatewayError:
+        return json_error(
+            _("Le service de paiement est momentanément indisponible. Réessayez dans un instant."),
+            ErrorCode.PAYMENT_FAILED,
+            502,
+        )
+    services.record_consent(order, terms_version=current_terms_version())
+    return JsonResponse({"clientSecret": intent.client_secret})
 
 
 def _confirmation_url(order: Order) -> str:
@@ -261,6 +296,8 @@ def intake_form(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 def _intake_initial(order: Order) -> dict:
     initial = {name: getattr(order, name) for name in intake.INTAKE_FIELDS}
+    initial["data_consent"] = order.data_consent_at is not None
+    initial["keep_photos"] = order.keep_photos
     return {name: value for name, value in initial.items() if value not in ("", None)}
 
 

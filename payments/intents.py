@@ -50,6 +50,8 @@ class Intent:
     client_secret: str = ""
     amount_received: int = 0
     order_public_id: str = ""
+    livemode: bool = False
+    receipt_email: str = ""
     error: dict = field(default_factory=dict)
 
     @classmethod
@@ -68,6 +70,8 @@ class Intent:
             if isinstance(metadata, dict)
             else "",
             error=dict(error) if isinstance(error, dict) else {},
+            livemode=data.get("livemode") is True,
+            receipt_email=str(data.get("receipt_email") or ""),
         )
 
 

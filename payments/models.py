@@ -16,10 +16,12 @@ class ProcessedEvent(models.Model):
 
     event_id = models.CharField(_("événement"), max_length=255, unique=True)
     type = models.CharField(_("type"), max_length=100)
-    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    payment_intent_id = models.CharField(
+        _("PaymentIntent"), max_length=255, blank=True, db_index=True
+    )
     outcome = models.CharField(_("résultat"), max_length=32, choices=Outcome, blank=True)
     detail = models.CharField(_("détail"), max_length=255, blank=True)
-    livemode = models.BooleanField(default=False)
+    livemode = models.BooleanField(_("mode réel"), default=False)
     processed_at = models.DateTimeField(_("traité le"), default=timezone.now)
 
     class Meta:
@@ -34,16 +36,18 @@ class ProcessedEvent(models.Model):
 class DemoIntent(models.Model):
     """A PaymentIntent of the demo gateway: the state Stripe would keep for us (no network)."""
 
-    intent_id = models.CharField(max_length=64, unique=True)
-    client_secret = models.CharField(max_length=128)
-    order_public_id = models.CharField(max_length=36)
-    amount = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=40, default="requires_payment_method")
-    last_error_code = models.CharField(max_length=64, blank=True)
-    last_decline_code = models.CharField(max_length=64, blank=True)
-    amount_refunded = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    intent_id = models.CharField(_("PaymentIntent"), max_length=64, unique=True)
+    client_secret = models.CharField(_("secret client"), max_length=128)
+    order_public_id = models.CharField(_("commande (identifiant public)"), max_length=36)
+    amount = models.PositiveIntegerField(
+        _("montant (centimes)"),
+    )
+    currency = models.CharField(_("devise"), max_length=3)
+    status = models.CharField(_("statut"), max_length=40, default="requires_payment_method")
+    last_error_code = models.CharField(_("dernier code d’erreur"), max_length=64, blank=True)
+    last_decline_code = models.CharField(_("dernier motif de refus"), max_length=64, blank=True)
+    amount_refunded = models.PositiveIntegerField(_("remboursé (centimes)"), default=0)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("paiement de démonstration")

@@ -3,6 +3,7 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from orders import services
@@ -55,16 +56,34 @@ def _order_where(name: str, value, *, without_intent: bool = False) -> Order | N
         return None
 
 
+def expected_livemode() -> bool:
+    """Events of a live key are live; test keys and the demo gateway see test events only."""
+    return "_live_" in settings.STRIPE_SECRET_KEY
+
+
+def money_mismatch(order: Order, intent: Intent) -> str:
+    """What of a succeeded intent disagrees with the order ("" when all agrees, SPEC §6.4)."""
+    problems = []
+    if intent.amount != order.price_cents:
+        problems.append(f"amount {intent.amount} ≠ {order.price_cents}")
+    if intent.amount_received != order.price_cents:
+        problems.append(f"amount_received {intent.amount_received} ≠ {order.price_cents}")
+    if intent.currency != order.currency.lower():
+        problems.append(f"currency {intent.currency or '?'} ≠ {order.currency.lower()}")
+    if intent.livemode != expected_livemode():
+        problems.append(
+            f"livemode {str(intent.livemode).lower()} with a "
+            f"{'live' if expected_livemode() else 'test'} key"
+        )
+    return ", ".join(problems)
+
+
 def apply_intent(order: Order, intent: Intent, *, source: str) -> str:
     """Move the order as the intent's status says; returns a ProcessedEvent outcome."""
     if intent.status == "succeeded":
-        received = intent.amount_received or intent.amount
-        if received != order.price_cents or intent.currency != order.currency.lower():
-            services.flag_payment(
-                order,
-                f"PaymentIntent {intent.id}: {received} {intent.currency} received, "
-                f"{order.price_cents} {order.currency} expected",
-            )
+        mismatch = money_mismatch(order, intent)
+        if mismatch:
+            services.flag_payment(order, f"PaymentIntent {intent.id} non appliqué : {mismatch}")
             return Outcome.AMOUNT_MISMATCH
         changed = services.mark_paid(order, source=source, payment_status=intent.status)
         return Outcome.APPLIED if changed else Outcome.NO_CHANGE

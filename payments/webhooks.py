@@ -8,16 +8,22 @@ import hashlib
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable
+from dataclasses import replace
 
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from billing.models import Refund
 from lumira.jsonapi import BadRequest, ErrorCode, json_error, json_methods, read_body
+from ops import alerts
 from orders import services
+from orders.models import Order
 from payments.intents import Intent
 from payments.models import ProcessedEvent
 from payments.reconcile import apply_intent, find_order, order_of_intent_id
@@ -57,7 +63,7 @@ def verify(payload: bytes, signature: str | None, secret: str) -> dict:
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidEvent("Body is not UTF-8") from None
+        raise InvalidEvent("Body is not UTF-8", ErrorCode.INVALID_JSON) from None
     if not signature.isascii():
         # The library compares with hmac.compare_digest, which raises on non-ASCII text.
         raise InvalidEvent("Invalid signature", ErrorCode.INVALID_SIGNATURE)
@@ -73,7 +79,7 @@ def verify(payload: bytes, signature: str | None, secret: str) -> dict:
     try:
         event = json.loads(text)
     except (ValueError, RecursionError):
-        raise InvalidEvent("Body is not JSON") from None
+        raise InvalidEvent("Body is not JSON", ErrorCode.INVALID_JSON) from None
     # stripe-python 16 events are not dicts: we keep the verified body as plain JSON.
     if not (
         isinstance(event, dict)
@@ -101,6 +107,9 @@ def _signed_at(signature: str) -> int:
 
 def _on_intent(event: dict, source: str) -> tuple[str, str]:
     intent = Intent.from_stripe(event["data"]["object"])
+    if event.get("livemode") is True and not intent.livemode:
+        # Either flag saying "live" makes it live: a test key must never apply it.
+        intent = replace(intent, livemode=True)
     order = find_order(intent)
     if order is None:
         logger.warning("event %s: unknown PaymentIntent %s", event["id"], intent.id)
@@ -108,26 +117,94 @@ def _on_intent(event: dict, source: str) -> tuple[str, str]:
     if event["type"] == "payment_intent.payment_failed" and intent.status == "succeeded":
         return Outcome.NO_CHANGE, intent.id  # a confused payload: never fail a success
     if event["type"] == "payment_intent.payment_failed" and not intent.error:
-        intent = Intent(**{**intent.__dict__, "error": {"code": "card_declined"}})
+        intent = replace(intent, error={"code": "card_declined"})
     return apply_intent(order, intent, source=source), intent.id
 
 
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _on_charge_refunded(event: dict, source: str) -> tuple[str, str]:
+    """Record each refund of the charge once (by its Stripe id); `refunded` once fully refunded.
+
+    Refunds we asked for carry our record's id in their metadata and complete it; others were
+    made in Stripe's dashboard and are recorded as they come. When the event does not list the
+    refunds (Stripe no longer expands them by default), the amount refunded beyond what we know
+    of is recorded as one refund, keyed by the charge and that total.
+    """
     charge = event["data"]["object"]
     intent_id = charge.get("payment_intent")
     order = order_of_intent_id(intent_id) if isinstance(intent_id, str) else None
     if order is None:
         return Outcome.UNKNOWN_INTENT, str(intent_id or "")
-    amount, refunded = charge.get("amount"), charge.get("amount_refunded")
-    fully = charge.get("refunded") is True or (
-        isinstance(amount, int) and isinstance(refunded, int) and refunded >= amount > 0
-    )
-    if not fully:
-        logger.info("order %s: partial refund (%s of %s)", order.number, refunded, amount)
-        return Outcome.NO_CHANGE, intent_id
-    if not order.is_paid:
-        return Outcome.NO_CHANGE, intent_id
-    changed = services.mark_refunded(order, source=source, note=event["id"])
+    refunds = charge.get("refunds")
+    listed = refunds.get("data") if isinstance(refunds, dict) else None
+    changed = False
+    if isinstance(listed, list):
+        for item in listed:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            if item.get("status") not in ("succeeded", "pending"):
+                continue
+            metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+            ours = _our_refund(order, metadata.get("refundId"))
+            if ours is not None:
+                changed |= services.confirm_refund(ours, stripe_refund_id=item["id"], source=source)
+            else:
+                changed |= services.record_external_refund(
+                    order,
+                    amount_cents=_int(item.get("amount")),
+                    stripe_refund_id=item["id"],
+                    source=source,
+                    reason=str(item.get("reason") or ""),
+                )
+    else:
+        known = (
+            Refund.objects.filter(
+                order=order, status__in=[Refund.Status.SUCCEEDED, Refund.Status.PENDING]
+            ).aggregate(total=Sum("amount_cents"))["total"]
+            or 0
+        )
+        total = _int(charge.get("amount_refunded"))
+        if total > known:
+            changed = services.record_external_refund(
+                order,
+                amount_cents=total - known,
+                stripe_refund_id=f"{charge['id']}:{total}",
+                source=source,
+            )
+    return (Outcome.APPLIED if changed else Outcome.NO_CHANGE), intent_id
+
+
+def _our_refund(order, refund_id: object) -> Refund | None:
+    if not isinstance(refund_id, str):
+        return None
+    try:
+        return Refund.objects.filter(order=order, public_id=uuid.UUID(refund_id)).first()
+    except ValueError:
+        return None
+
+
+DISPUTE_OUTCOMES = {"won": "won", "warning_closed": "won", "lost": "lost"}
+
+
+def _on_dispute(event: dict, source: str) -> tuple[str, str]:
+    """charge.dispute.created / .closed: flag the order (open, won, lost), alert the admins."""
+    dispute = event["data"]["object"]
+    intent_id = dispute.get("payment_intent")
+    order = order_of_intent_id(intent_id) if isinstance(intent_id, str) else None
+    if order is None:
+        return Outcome.UNKNOWN_INTENT, str(intent_id or "")
+    if event["type"] == "charge.dispute.created":
+        state = Order.DisputeStatus.OPEN
+    else:
+        outcome = DISPUTE_OUTCOMES.get(str(dispute.get("status") or ""))
+        if outcome is None:
+            return Outcome.NO_CHANGE, intent_id
+        state = Order.DisputeStatus(outcome)
+    detail = f"{dispute['id']}, {dispute.get('reason') or '?'}"
+    changed = services.record_dispute(order, state, source=source, detail=detail)
     return (Outcome.APPLIED if changed else Outcome.NO_CHANGE), intent_id
 
 
@@ -136,6 +213,8 @@ HANDLERS: dict[str, Callable[[dict, str], tuple[str, str]]] = {
     "payment_intent.payment_failed": _on_intent,
     "payment_intent.canceled": _on_intent,
     "charge.refunded": _on_charge_refunded,
+    "charge.dispute.created": _on_dispute,
+    "charge.dispute.closed": _on_dispute,
 }
 
 
@@ -194,6 +273,16 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     except InvalidEvent as error:
         logger.warning("webhook refused: %s", error)
         return json_error(str(error), error.code, 400)
+    except Exception as error:
+        # Nothing was recorded (the handler's transaction rolled back): Stripe retries. The
+        # admins hear of it, once an hour at most.
+        alerts.raise_alert(
+            alerts.WEBHOOK_FAILURE,
+            "Le webhook Stripe échoue",
+            f"Un événement Stripe n’a pas pu être appliqué ({type(error).__name__}). "
+            "Stripe le renverra ; voir les journaux.",
+        )
+        raise
     if not applied:
         return JsonResponse({"received": True, "duplicate": True})
     return JsonResponse({"received": True})

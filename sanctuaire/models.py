@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 class LoginToken(models.Model):
     """One magic link. Only the SHA-256 of its secret is kept: a database leak opens nothing."""
 
-    email = models.EmailField(db_index=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    next_url = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    email = models.EmailField(_("e-mail"), db_index=True)
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    next_url = models.CharField(_("page demandée"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    expires_at = models.DateTimeField(
+        _("expire le"),
+    )
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -29,12 +31,14 @@ class LoginRequest(models.Model):
     """A login-link request, kept a day to rate-limit per email and per address (in the
     database, so the limit holds across processes and app servers)."""
 
-    email_hash = models.CharField(max_length=64, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    email_hash = models.CharField(_("empreinte de l’e-mail"), max_length=64, db_index=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("demande de lien")
+        verbose_name_plural = _("demandes de lien")
 
     def __str__(self) -> str:
         return f"{self.ip_address} {self.created_at:%Y-%m-%d %H:%M}"
@@ -44,11 +48,14 @@ class ClientProfile(models.Model):
     """What `auth.User` lacks for a client: the date of birth (SPEC §9 profile)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profile"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.CASCADE,
+        related_name="client_profile",
     )
     date_of_birth = models.DateField(_("date de naissance"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("profil client")
@@ -63,6 +70,7 @@ class DeletionRequest(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -132,11 +132,12 @@ def profile_is_complete(user: AbstractBaseUser) -> bool:
 
 
 def client_orders(user: AbstractBaseUser) -> QuerySet[Order]:
-    """The client's orders: linked to the account, or bought under its (verified) email."""
+    """The client's orders: linked to the account, or bought under its (verified) email and
+    not linked to another account (the account is the client, not an address it once used)."""
     query = Q(user=user)
     if user.email:
         # Order emails are stored lower-cased: an exact match uses the index (iexact would not).
-        query |= Q(email=user.email.strip().lower())
+        query |= Q(email=user.email.strip().lower(), user__isnull=True)
     return Order.objects.filter(query, anonymised_at__isnull=True).order_by("-created_at")
 
 

@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.models import CreditNote, Invoice
 from experts.svg import sanitize_svg_or_empty
+from lumira.clientip import client_ip
 from lumira.fragments import cached_fragment
 from operations.tasks import enqueue
 from orders.access import client_owns_order
@@ -36,7 +38,7 @@ from sanctuaire.models import ClientProfile, DeletionRequest
 logger = logging.getLogger(__name__)
 
 PRIVATE_FILE_POLICY = "default-src 'none'; sandbox"
-MANDALA_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+MANDALA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 AUDIO_TYPES = {
     ".mp3": "audio/mpeg",
     ".m4a": "audio/mp4",
@@ -103,7 +105,7 @@ def login_request(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if not services.allow_login_request(email, request.META.get("REMOTE_ADDR")):
+        if not services.allow_login_request(email, client_ip(request)):
             form.add_error(
                 None,
                 _("Trop de demandes de lien. Patientez quelques minutes avant de réessayer."),
@@ -130,14 +132,15 @@ def login_sent(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def magic_link(request: HttpRequest, token: str) -> HttpResponse:
     # Mail scanners open links: a GET only shows a button, the POST logs in.
     try:
+        # HEAD (a link checker) answers as GET does: it never consumes the link.
         row = tokens.consume(token) if request.method == "POST" else tokens.check(token)
     except tokens.LinkRefused as refused:
         return _link_refused(request, refused)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "sanctuaire/magic_link.html", {"email": row.email})
     try:
         user = services.log_in_client(row)
@@ -265,6 +268,8 @@ def order_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "sections": _sections(order),
         "can_fill_intake": can_amend(order),
         "photos": list(order.photos.all()),
+        "invoice": Invoice.objects.filter(order=order).first(),
+        "credit_notes": CreditNote.objects.filter(invoice__order=order).order_by("issued_at"),
     }
     return render(request, "sanctuaire/order.html", context)
 

@@ -29,6 +29,7 @@ def seed_catalogue() -> None:
     import_module("orders.migrations.0010_offer_delivery_promises").set_promises(apps, None)
     import_module("experts.migrations.0002_house_expert").create_house_expert(apps, None)
     import_module("experts.migrations.0005_house_expert_bio").set_bio(apps, None)
+    import_module("legal.migrations.0002_default_pages").create_pages(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -80,3 +80,7 @@ def text_of(order: Order, name: str) -> str:
     """A text section of the order's reading as stored now, "" when there is no reading."""
     reading = Reading.objects.filter(order=order).first()
     return reading.text(name) if reading else ""
+
+
+# The two boxes of the payment step (SPEC §6.1), ticked.
+CONSENT = {"accept_terms": "on", "waive_withdrawal": "on"}

@@ -25,6 +25,7 @@ class FakeStripe:
     url: str = ""
     requests: list[Recorded] = field(default_factory=list)
     intents: dict[str, dict] = field(default_factory=dict)
+    refunds: list[dict] = field(default_factory=list)
     # Queue of (status, error_body) answers to give before behaving normally.
     failures: list[tuple[int, dict]] = field(default_factory=list)
     # Answer the next PaymentIntent creations with this card error instead.
@@ -86,7 +87,14 @@ def make_handler(state: FakeStripe):
             record = self._record()
             if self._maybe_fail():
                 return
-            if record.path == "/v1/payment_intents":
+            prefix = "/v1/payment_intents/"
+            if record.path.startswith(prefix) and record.path[len(prefix) :] in state.intents:
+                intent = state.intents[record.path[len(prefix) :]]
+                intent.update(
+                    {k: v for k, v in record.form.items() if k in ("receipt_email", "description")}
+                )
+                self._send(200, intent)
+            elif record.path == "/v1/payment_intents":
                 intent_id = f"pi_fake_{secrets.token_hex(8)}"
                 form = record.form
                 intent = {
@@ -138,16 +146,36 @@ def make_handler(state: FakeStripe):
                         },
                     )
                     return
-                self._send(
-                    200,
-                    {
-                        "id": f"re_fake_{secrets.token_hex(8)}",
-                        "object": "refund",
-                        "amount": intent["amount"],
-                        "payment_intent": intent["id"],
-                        "status": "succeeded",
+                amount = int(record.form.get("amount") or intent["amount"])
+                already = intent.get("amount_refunded", 0)
+                if already + amount > intent["amount_received"]:
+                    self._send(
+                        400,
+                        {
+                            "error": {
+                                "type": "invalid_request_error",
+                                "code": "charge_already_refunded",
+                                "message": "Refund amount is greater than unrefunded amount",
+                            }
+                        },
+                    )
+                    return
+                intent["amount_refunded"] = already + amount
+                refund = {
+                    "id": f"re_fake_{secrets.token_hex(8)}",
+                    "object": "refund",
+                    "amount": amount,
+                    "currency": intent["currency"],
+                    "payment_intent": intent["id"],
+                    "status": "succeeded",
+                    "metadata": {
+                        k[len("metadata[") : -1]: v
+                        for k, v in record.form.items()
+                        if k.startswith("metadata[")
                     },
-                )
+                }
+                state.refunds.append(refund)
+                self._send(200, refund)
             else:
                 self._send(
                     404,

@@ -41,5 +41,7 @@ class Gateway(Protocol):
     def cancel_intent(self, payment_intent_id: str) -> bool:
         """Cancel an unpaid PaymentIntent; False when it succeeded meanwhile (left alone)."""
 
-    def refund(self, order: Order) -> str:
-        """Refund the order in full; the outcome arrives as a `charge.refunded` event."""
+    def refund(self, order: Order, refund) -> str:
+        """Refund `refund.amount_cents` (a billing.Refund) of the order's payment; returns the
+        provider's refund id. `refund.public_id` is the idempotency key and goes in the refund's
+        metadata (`refundId`), so the `charge.refunded` event finds the same record."""

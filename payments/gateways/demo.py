@@ -76,13 +76,21 @@ class DemoGateway:
             raise GatewayError(f"unknown demo PaymentIntent {payment_intent_id}")
         return _as_intent(record)
 
-    def refund(self, order: Order) -> str:
-        record = DemoIntent.objects.filter(intent_id=order.payment_intent_id or "").first()
-        if record is None or record.status != "succeeded":
-            raise GatewayError(f"order {order.number}: nothing to refund")
-        record.amount_refunded = record.amount
-        record.save(update_fields=["amount_refunded"])
-        refund_id = f"re_demo_{secrets.token_hex(12)}"
+    def refund(self, order: Order, refund) -> str:
+        """As Stripe would: the charge's refunded amount grows, `charge.refunded` is posted."""
+        with transaction.atomic():
+            record = (
+                DemoIntent.objects.select_for_update()
+                .filter(intent_id=order.payment_intent_id or "")
+                .first()
+            )
+            if record is None or record.status != "succeeded":
+                raise GatewayError(f"order {order.number}: nothing to refund")
+            if record.amount_refunded + refund.amount_cents > record.amount:
+                raise GatewayError(f"order {order.number}: refund over the amount charged")
+            record.amount_refunded += refund.amount_cents
+            record.save(update_fields=["amount_refunded"])
+        refund_id = f"re_demo_{refund.public_id.hex[:24]}"
         charge = {
             "id": f"ch_demo_{record.intent_id[8:]}",
             "object": "charge",
@@ -90,7 +98,22 @@ class DemoGateway:
             "amount_refunded": record.amount_refunded,
             "currency": record.currency,
             "payment_intent": record.intent_id,
-            "refunded": True,
+            "refunded": record.amount_refunded >= record.amount,
+            "livemode": False,
+            "refunds": {
+                "object": "list",
+                "data": [
+                    {
+                        "id": refund_id,
+                        "object": "refund",
+                        "amount": refund.amount_cents,
+                        "currency": record.currency,
+                        "payment_intent": record.intent_id,
+                        "status": "succeeded",
+                        "metadata": {"refundId": str(refund.public_id)},
+                    }
+                ],
+            },
         }
         _deliver("charge.refunded", charge)
         return refund_id

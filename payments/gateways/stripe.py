@@ -34,6 +34,18 @@ class StripeGateway:
             current = self.retrieve_intent(order.payment_intent_id)
             if current.status != "canceled":
                 # Stripe forgets idempotency keys after 24 h: the stored intent is the guard.
+                if current.receipt_email != order.email and current.status not in (
+                    "succeeded",
+                    "processing",
+                ):
+                    # The client's address changed since: the receipt goes to the new one.
+                    updated = self._call(
+                        order,
+                        self.client.v1.payment_intents.update,
+                        current.id,
+                        {"receipt_email": order.email},
+                    )
+                    return Intent.from_stripe(updated.to_dict())
                 return current
             key = f"lumira-order-{order.public_id}-after-{order.payment_intent_id}"
         else:
@@ -52,7 +64,9 @@ class StripeGateway:
                 "expertId": order.expert.slug if order.expert_id else "",
             },
         }
-        intent = self._call(order, self.client.v1.payment_intents.create, params, key)
+        intent = self._call(
+            order, self.client.v1.payment_intents.create, params, idempotency_key=key
+        )
         return Intent.from_stripe(intent.to_dict())
 
     def retrieve_intent(self, payment_intent_id: str) -> Intent:
@@ -72,24 +86,29 @@ class StripeGateway:
             raise GatewayError(str(error)) from error
         return True
 
-    def refund(self, order: Order) -> str:
+    def refund(self, order: Order, refund) -> str:
         if not order.payment_intent_id:
             raise GatewayError(f"order {order.number} has no PaymentIntent")
-        refund = self._call(
+        params = {
+            "payment_intent": order.payment_intent_id,
+            "amount": refund.amount_cents,
+            "metadata": {"refundId": str(refund.public_id), "orderNumber": order.number},
+        }
+        answer = self._call(
             order,
             self.client.v1.refunds.create,
-            {"payment_intent": order.payment_intent_id},
-            f"lumira-order-{order.public_id}-refund",
+            params,
+            idempotency_key=f"lumira-refund-{refund.public_id}",
         )
-        return str(refund.id)
+        return str(answer.id)
 
-    def _call(self, order: Order | None, method, argument, idempotency_key: str = ""):
+    def _call(self, order: Order | None, method, *arguments, idempotency_key: str = ""):
         label = order.number if order else "-"
         options = {"idempotency_key": idempotency_key} if idempotency_key else None
         try:
             if options:
-                return method(argument, options=options)
-            return method(argument)
+                return method(*arguments, options=options)
+            return method(*arguments)
         except stripe.CardError as error:
             code = error.code or "card_declined"
             decline = (error.json_body or {}).get("error", {}).get("decline_code")

@@ -28,7 +28,21 @@ def test_an_admin_refunds_an_order(journey):
     page.locator(f"input[name=_selected_action][value='{order.pk}']").check()
     page.select_option("select[name=action]", "refund")
     page.locator("button[name=index]").click()
-    expect(page.locator("ul.messagelist")).to_contain_text("1 remboursement demandé")
+    page.wait_for_url("**/rembourser/")
+    assert page.locator("#id_amount").input_value() == "47,00"
+    page.fill("#id_amount", "10,00")
+    page.fill("#id_reason", "Geste commercial")
+    page.screenshot(path=str(journey_path(journey, "admin-refund-form")), full_page=True)
+    page.locator("input[type=submit]").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("Remboursement de 10,00")
+    order.refresh_from_db()
+    assert (order.status, order.refunded_cents) == (Order.Status.PAID, 1000)
+    page.locator("a", has_text="Rembourser").first.click()
+    page.wait_for_url("**/rembourser/")
+    assert page.locator("#id_amount").input_value() == "37,00"
+    page.fill("#id_reason", "Annulation")
+    page.locator("input[type=submit]").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("Remboursement de 37,00")
     page.screenshot(path=str(journey_path(journey, "admin-refunded")), full_page=True)
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED

@@ -35,6 +35,7 @@ def test_a_client_fills_the_intake_form_with_a_photo(journey, tmp_path):
     page.get_by_label("Contexte particulier").fill("Un déménagement en vue")
     page.get_by_label("Masculine").check()
     page.get_by_label("Photos (facultatif)").set_input_files(str(fake))
+    page.locator("#id_data_consent").check()
     page.get_by_role("button", name="Envoyer mes réponses").click()
 
     # The refusal is announced at the photo field; every other answer is still there.

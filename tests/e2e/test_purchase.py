@@ -22,6 +22,8 @@ def pay(journey, number: str) -> None:
     page.get_by_label("Numéro de carte").fill(number)
     page.get_by_label("Expiration (MM/AA)").fill("12/34")
     page.get_by_label("Cryptogramme").fill("123")
+    page.locator("#id_accept_terms").check()
+    page.locator("#id_waive_withdrawal").check()
     page.locator("form.card-form button[type=submit]").click()
 
 
@@ -90,6 +92,12 @@ def test_the_whole_tunnel_works_with_the_keyboard(journey):
     page.keyboard.type("12/34")
     page.keyboard.press("Tab")
     page.keyboard.type("123")
+    page.keyboard.press("Tab")  # the CGV box
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the link to the CGV, in its label
+    page.keyboard.press("Tab")  # the withdrawal box
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the pay button
     page.keyboard.press("Enter")
     page.wait_for_url("**/confirmation/**")
     assert Order.objects.get(email="clavier@example.com").status == Order.Status.PAID

@@ -38,6 +38,8 @@ def test_a_client_buys_in_english_and_gets_english_emails(journey_en):
     page.get_by_label("Card number").fill("4242424242424242")
     page.get_by_label("Expiry (MM/YY)").press_sequentially("1320")
     page.get_by_label("Security code").fill("123")
+    page.locator("#id_accept_terms").check()
+    page.locator("#id_waive_withdrawal").check()
     button.click()
     assert "Invalid expiry date (MM/YY)." in page.locator("#id_expiry_error").inner_text()
     assert page.locator("#pay-button").inner_text() == "Pay €149.00"
@@ -59,6 +61,7 @@ def test_a_client_buys_in_english_and_gets_english_emails(journey_en):
     page.get_by_label("Place of birth").fill("Bristol, United Kingdom")
     page.get_by_label("Your question").fill("Where is my work taking me this year?")
     assert "characters left" in page.locator("#id_question_counter").inner_text()
+    page.locator("#id_data_consent").check()
     page.get_by_role("button", name="Send my answers").click()
     page.wait_for_url("**/formulaire/envoye/")
     assert page.locator("h1").inner_text() == "Thank you, your answers are sent"
@@ -85,6 +88,8 @@ def test_a_client_buys_in_french_with_a_bad_expiry_first(journey):
     page.get_by_label("Expiration (MM/AA)").press_sequentially("1230")
     assert page.get_by_label("Expiration (MM/AA)").input_value() == "12/30"
     page.get_by_label("Cryptogramme").fill("123")
+    page.locator("#id_accept_terms").check()
+    page.locator("#id_waive_withdrawal").check()
     page.locator("#pay-button").click()
     assert "Votre carte a été refusée" in page.locator("#payment-banner").inner_text()
     assert page.locator("#pay-button").inner_text() == "Payer 47,00\xa0€"

@@ -130,7 +130,10 @@ def test_the_mandala_is_served_as_an_inert_image(client, expert_user):
     response = client.get(f"/desk/commande/{order.public_id}/mandala.svg")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
-    assert response["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    assert (
+        response["Content-Security-Policy"]
+        == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     body = response.content.decode()
     assert "<circle" in body

@@ -4,7 +4,7 @@ import io
 import pytest
 
 from orders.models import Order
-from tests.factories import OrderFactory
+from tests.factories import CONSENT, OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def _demo_paid_order(client):
     order = Order.objects.latest("created_at")
     client.post(
         f"/commande/{order.public_id}/paiement/",
-        {"card_number": "4242424242424242", "expiry": "12/34", "cvc": "123"},
+        {"card_number": "4242424242424242", "expiry": "12/34", "cvc": "123", **CONSENT},
     )
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
@@ -99,16 +99,15 @@ def test_an_admin_cannot_change_the_price_by_posting_it(admin_client):
     assert (order.price_cents, order.status) == (4700, "paid")
 
 
-def test_refund_action_goes_through_the_demo_gateway_and_the_webhook(client, admin_user):
-    order = _demo_paid_order(client)
-    client.force_login(admin_user)
-    response = client.post(
-        "/admin/orders/order/", {"action": "refund", "_selected_action": [order.pk]}, follow=True
+def test_refund_action_opens_the_refund_form_of_the_order(admin_client):
+    order = OrderFactory(paid=True)
+    response = admin_client.post(
+        "/admin/orders/order/", {"action": "refund", "_selected_action": [order.pk]}
     )
-    assert "1 remboursement demandé" in response.content.decode()
-    order.refresh_from_db()
-    assert order.status == Order.Status.REFUNDED
-    assert order.events.last().source == "demo"
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/orders/order/{order.pk}/rembourser/"
+    form = admin_client.get(response["Location"]).content.decode()
+    assert 'value="47,00"' in form  # the whole amount by default
 
 
 def test_refund_action_refuses_an_unpaid_order(admin_client):
@@ -116,7 +115,7 @@ def test_refund_action_refuses_an_unpaid_order(admin_client):
     response = admin_client.post(
         "/admin/orders/order/", {"action": "refund", "_selected_action": [order.pk]}, follow=True
     )
-    assert f"Non remboursables : {order.number}" in response.content.decode()
+    assert f"Non remboursable : {order.number}" in response.content.decode()
     assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING
 
 

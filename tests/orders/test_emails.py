@@ -7,7 +7,7 @@ from django.db import transaction
 from orders import emails, services
 from orders.exceptions import TransitionRefused
 from orders.models import EmailFailure, Order
-from tests.factories import ExpertFactory, OrderFactory
+from tests.factories import CONSENT, ExpertFactory, OrderFactory
 from tests.sanctuaire.helpers import html_of, link_in
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_a_mail_server_failure_never_breaks_the_payment_and_is_shown_to_admins(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             response["Location"],
-            {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"},
+            {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123", **CONSENT},
         )
     assert response.status_code == 302
     order = Order.objects.get()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from orders import services
 from orders.intake import intake_key, save_intake
 from orders.models import Order
-from tests.factories import OrderFactory
+from tests.factories import CONSENT, OrderFactory
 from tests.sanctuaire.helpers import answers, make_client, open_intake
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +222,7 @@ def test_the_browser_that_paid_opens_the_form_from_the_confirmation_page(client)
     order = Order.objects.get()
     client.post(
         response["Location"],
-        {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"},
+        {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123", **CONSENT},
     )
     order.refresh_from_db()
     assert order.status == Order.Status.PAID

@@ -8,7 +8,7 @@ from django.test import override_settings
 from experts.models import Expert
 from orders.forms import DemoCardForm
 from orders.models import Offer, Order
-from tests.factories import ExpertFactory, OrderFactory
+from tests.factories import CONSENT, ExpertFactory, OrderFactory
 from tests.sanctuaire.helpers import answers, open_intake
 
 pytestmark = pytest.mark.django_db
@@ -109,13 +109,13 @@ def test_a_new_attempt_shows_only_its_own_outcome(client):
     order = _order_at_payment(client)
     client.post(
         f"/commande/{order.public_id}/paiement/",
-        {"card_number": "4000000000000002", "expiry": "12/34", "cvc": "123"},
+        {"card_number": "4000000000000002", "expiry": "12/34", "cvc": "123", **CONSENT},
     )
     page = client.get(f"/commande/{order.public_id}/paiement/").content.decode()
     assert "Votre carte a été refusée." in page  # the last decline, until the next attempt
     response = client.post(
         f"/commande/{order.public_id}/paiement/",
-        {"card_number": "4242424242424242", "expiry": "13/99", "cvc": "123"},
+        {"card_number": "4242424242424242", "expiry": "13/99", "cvc": "123", **CONSENT},
     )
     body = response.content.decode()
     assert response.status_code == 400
@@ -131,7 +131,7 @@ def test_the_payment_and_confirmation_pages_say_the_delivery_promise(client):
     assert "Stripe" in page
     response = client.post(
         f"/commande/{order.public_id}/paiement/",
-        {"card_number": "4242424242424242", "expiry": "1239", "cvc": "123"},
+        {"card_number": "4242424242424242", "expiry": "1239", "cvc": "123", **CONSENT},
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()

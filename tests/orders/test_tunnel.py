@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from experts.models import Expert
 from orders.models import Order
-from tests.factories import ExpertFactory
+from tests.factories import CONSENT, ExpertFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_demo_purchase_with_a_good_card_ends_paid(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/commande/{order.public_id}/paiement/",
-            {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"},
+            {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123", **CONSENT},
         )
     assert response.status_code == 302
     order.refresh_from_db()
@@ -80,7 +80,7 @@ def _start(client, offer="mystique"):
 def _pay(client, order, number):
     return client.post(
         f"/commande/{order.public_id}/paiement/",
-        {"card_number": number, "expiry": "12/34", "cvc": "123"},
+        {"card_number": number, "expiry": "12/34", "cvc": "123", **CONSENT},
     )
 
 
@@ -171,7 +171,7 @@ def test_the_demo_events_went_through_the_webhook_log(client):
 )
 def test_a_malformed_card_gets_a_message_at_the_field_and_no_charge(client, card, field_message):
     order = _start(client)
-    data = {"card_number": "4242424242424242", "expiry": "12/34", "cvc": "123", **card}
+    data = {"card_number": "4242424242424242", "expiry": "12/34", "cvc": "123", **CONSENT, **card}
     response = client.post(f"/commande/{order.public_id}/paiement/", data)
     assert response.status_code == 400
     assert field_message in response.content.decode()
@@ -248,7 +248,10 @@ def test_stripe_mode_shows_the_payment_element(client, fake_stripe):
     assert 'id="payment-element"' in body
     assert 'data-publishable-key="pk_test_lumira0123456789abcdef"' in body
     assert order.payment_intent_id.startswith("pi_fake_")
-    assert f'data-client-secret="{order.payment_intent_id}_secret_' in body
+    # No client secret in the page: Stripe.js gets it only once both consent boxes are posted.
+    assert "_secret_" not in body
+    assert 'name="accept_terms"' in body
+    assert 'name="waive_withdrawal"' in body
     assert "Mode démo" not in body
     assert "js.stripe.com/v3" in body
 

@@ -191,11 +191,20 @@ def test_admin_refund_goes_through_stripe(client, fake_stripe, admin_user):
     order = Order.objects.get()
     client.force_login(admin_user)
     response = client.post(
-        "/admin/orders/order/", {"action": "refund", "_selected_action": [order.pk]}, follow=True
+        f"/admin/orders/order/{order.pk}/rembourser/",
+        {"amount": "20,00", "reason": "Geste commercial"},
     )
-    assert response.status_code == 200
-    [refund] = [r for r in fake_stripe.requests if r.path == "/v1/refunds"]
-    assert refund.form == {"payment_intent": intent_id}
-    assert refund.headers["idempotency-key"] == f"lumira-order-{order.public_id}-refund"
-    # Stripe confirms with charge.refunded; until then the order stays paid.
-    assert Order.objects.get().status == Order.Status.PAID
+    assert response.status_code == 302
+    [sent] = [r for r in fake_stripe.requests if r.path == "/v1/refunds"]
+    refund = order.refunds.get()
+    assert sent.form == {
+        "payment_intent": intent_id,
+        "amount": "2000",
+        "metadata[refundId]": str(refund.public_id),
+        "metadata[orderNumber]": order.number,
+    }
+    assert sent.headers["idempotency-key"] == f"lumira-refund-{refund.public_id}"
+    assert refund.stripe_refund_id == fake_stripe.refunds[0]["id"]
+    assert (refund.status, refund.amount_cents, refund.actor) == ("succeeded", 2000, admin_user)
+    order.refresh_from_db()
+    assert (order.status, order.refunded_cents) == (Order.Status.PAID, 2000)

@@ -51,6 +51,7 @@ def answers(**overrides) -> dict:
         "audio_voice": "feminine",
         "delivery_format": "email",
         "phone": "",
+        "data_consent": "on",
     }
     data.update(overrides)
     return {name: value for name, value in data.items() if value is not None}

@@ -163,7 +163,10 @@ def test_the_mandala_is_an_image_that_cannot_run_script(client):
     assert "<svg" not in page  # never inlined into the page
     response = client.get(f"/sanctuaire/commandes/{order.public_id}/mandala.svg")
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
-    assert response["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    assert (
+        response["Content-Security-Policy"]
+        == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     body = response.content.decode()
     assert "<circle" in body

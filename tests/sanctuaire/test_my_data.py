@@ -65,7 +65,9 @@ def test_the_client_downloads_everything_we_hold_as_json(client):
     assert exported["client"]["birth_place"] == "Lyon"
     assert exported["client"]["phone"] == "+33 6 12 34 56 78"
     assert exported["content"]["reading"] == "Votre chemin s’éclaire."
-    assert exported["content"]["mandala"] == "<svg></svg>"
+    assert (
+        exported["content"]["mandala"] == '<svg xmlns="http://www.w3.org/2000/svg" />'
+    )  # stored sanitised
     assert exported["files"] == {"audio": True, "pdf": True}
     assert exported["delivered_at"] == order.reading.delivered_at.isoformat()
     assert len(exported["photos"]) == 1

@@ -112,7 +112,7 @@ def test_the_mandala_policy_set_by_a_view_is_kept(client, rf):
 
     from lumira.middleware import SecurityHeadersMiddleware
 
-    strict = "default-src 'none'; style-src 'unsafe-inline'"
+    strict = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
     def view(request):
         response = HttpResponse(b"<svg/>", content_type="image/svg+xml")

@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 
 from lumira.jsonapi import ErrorCode
 from orders.access import SESSION_KEY
-from orders.forms import DemoCardForm
+from orders.forms import ConsentForm, DemoCardForm
 from orders.models import Order, OrderEvent
 from payments.models import DemoIntent, ProcessedEvent
-from tests.factories import ExpertFactory, OrderFactory
+from tests.factories import CONSENT, ExpertFactory, OrderFactory
 from tests.security.strategies import (
     content_types,
     digits,
@@ -382,9 +382,14 @@ FORMS = [
             | digits,
             "expiry": st.sampled_from(["12/34", "1/99", "13/30", "01/20"]),
             "cvc": st.sampled_from(["123", "1234", "12"]) | digits,
+            "accept_terms": st.sampled_from(["on", ""]),
+            "waive_withdrawal": st.sampled_from(["on", ""]),
         },
-        # A well-formed card may be declined: the order then fails, as the SPEC wants.
-        accepted=lambda response, data: DemoCardForm(as_query(data)).is_valid(),
+        # A well-formed card may be declined: the order then fails, as the SPEC wants. Without
+        # both consent boxes nothing is charged.
+        accepted=lambda response, data: (
+            DemoCardForm(as_query(data)).is_valid() and ConsentForm(as_query(data)).is_valid()
+        ),
     ),
     HostileForm(
         "sanctuaire login",
@@ -584,7 +589,7 @@ def test_a_valid_purchase_still_passes_the_hostile_oracles(house_expert):
     assert response.status_code == 200
     order = Order.objects.get(public_id=uuid.UUID(response.json()["orderId"]))
     path = f"/commande/{order.public_id}/paiement/"
-    data = {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"}
+    data = {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123", **CONSENT}
     assert DemoCardForm(data).is_valid()
     assert client.post(path, data).status_code == 302
     order.refresh_from_db()

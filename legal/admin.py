@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from legal.models import LegalPage, LegalPageVersion
+
+
+class LegalPageVersionInline(admin.TabularInline):
+    model = LegalPageVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "title", "created_at", "created_by"]
+    readonly_fields = fields
+    ordering = ["-number"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(LegalPage)
+class LegalPageAdmin(admin.ModelAdmin):
+    """Each save with a new text publishes the next version; old versions stay readable."""
+
+    list_display = ["title", "slug", "version", "updated_at"]
+    fields = ["slug", "title", "body", "version", "updated_at"]
+    readonly_fields = ["version", "updated_at"]
+    inlines = [LegalPageVersionInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: LegalPage, form, change: bool) -> None:
+        obj.publish(author=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # an order may point at its CGV version
+
+
+@admin.register(LegalPageVersion)
+class LegalPageVersionAdmin(admin.ModelAdmin):
+    list_display = ["page", "number", "created_at", "created_by"]
+    list_filter = ["page"]
+    readonly_fields = ["page", "number", "title", "body", "created_at", "created_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,0 +1,41 @@
+"""The legal pages, as an admin last published them (SPEC §13)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from legal.models import LegalPage, LegalPageVersion
+
+
+@require_GET
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    legal_page = get_object_or_404(LegalPage, slug=slug)
+    return render(
+        request,
+        "legal/page.html",
+        {
+            "title": legal_page.title,
+            "body": legal_page.body,
+            "number": legal_page.version,
+            "published_at": legal_page.updated_at,
+            "slug": slug,
+        },
+    )
+
+
+@require_GET
+def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A past version, e.g. the CGV a client accepted (its number is on the order)."""
+    old = get_object_or_404(LegalPageVersion, page__slug=slug, number=number)
+    return render(
+        request,
+        "legal/page.html",
+        {
+            "title": old.title,
+            "body": old.body,
+            "number": old.number,
+            "published_at": old.created_at,
+            "slug": slug,
+            "is_old": True,
+        },
+    )
