@@ -196,6 +196,8 @@ SCHEDULED_JOBS = {
     "lumira.jobs.send_intake_reminders": 15 * 60,
     "lumira.jobs.purge_old_records": 24 * 60 * 60,
     "lumira.jobs.check_queue_age": 5 * 60,
+    "ops.tasks.run_checks": 5 * 60,  # late orders, payment failure rate (alerts, SPEC §7)
+    "ops.tasks.purge_photos": 24 * 60 * 60,  # photos 90 days after delivery (SPEC §13)
 }
 if env.bool("SCHEDULED_JOBS_OFF", default=False):  # a worker that runs queued tasks only
     SCHEDULED_JOBS = {}

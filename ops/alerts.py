@@ -1,7 +1,7 @@
 """Alert e-mails to ADMINS (SPEC §7): at most one per kind and clock hour.
 
-`raise_alert` records the alert in the caller's transaction and sends it once that commits;
-a second alert of the same kind in the same hour is dropped by the unique (kind, hour) key.
+`raise_alert` records the alert and enqueues its e-mail task in the caller's transaction; a
+second alert of the same kind in the same hour is dropped by the unique (kind, hour) key.
 """
 
 import logging
@@ -12,6 +12,7 @@ from django.core.mail import mail_admins
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from operations.tasks import enqueue, retried_task, send_once
 from ops.models import Alert
 
 logger = logging.getLogger(__name__)
@@ -41,14 +42,19 @@ def raise_alert(kind: str, subject: str, message: str = "") -> bool:
         logger.info("alert %s already sent this hour", kind)
         return False
     logger.warning("alert %s: %s", kind, subject)
-    transaction.on_commit(partial(send_alert, alert.pk), robust=True)
+    enqueue(send_alert, alert.pk)
     return True
 
 
-def send_alert(alert_id: int) -> None:
-    alert = Alert.objects.filter(pk=alert_id).first()
-    if alert is not None:
-        mail_admins(f"[Alerte] {alert.subject}", alert.message or alert.subject)
+def _mail(alert_id: int) -> None:
+    alert = Alert.objects.get(pk=alert_id)
+    mail_admins(f"[Alerte] {alert.subject}", alert.message or alert.subject, fail_silently=False)
+
+
+@retried_task(attempts=5, first_delay=timedelta(minutes=1))
+def send_alert(alert_id: int) -> bool:
+    """E-mail one recorded alert to ADMINS, once however often the task runs."""
+    return send_once(f"alert:{alert_id}", "alert", partial(_mail, alert_id))
 
 
 def check_payment_failures() -> bool:

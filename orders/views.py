@@ -147,9 +147,7 @@ def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     consent = ConsentForm(request.POST if posted else None)
     # The last decline shows until the client tries again; a new attempt shows only its own
     # outcome (never the old banner beside new field errors).
-    declined = (
-        order.failure_message if order.status == Order.Status.FAILED and not posted else ""
-    )
+    declined = order.failure_message if order.status == Order.Status.FAILED and not posted else ""
     try:
         ensure_intent(order)
         if posted and demo and all([consent.is_valid(), form.is_valid()]):
