@@ -197,12 +197,12 @@ def run(arguments: argparse.Namespace, workdir: Path) -> None:
     from django.core.management import call_command
     from django.db.models import Count
 
-    from orders.legacy.importer import import_legacy
-    from orders.legacy.readers import DumpReader
+    from legacy.importer import import_legacy
+    from legacy.readers import DumpReader
     from orders.models import Order
 
     call_command("migrate", verbosity=0)
-    logging.getLogger("orders.legacy").setLevel(logging.WARNING)  # the tables say it all
+    logging.getLogger("legacy").setLevel(logging.WARNING)  # the tables say it all
     if Order.objects.exists():
         sys.exit("The benchmark database must be empty.")
 

@@ -26,12 +26,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from experts.models import Expert
-from orders import services
-from orders.bulk import insert_rows
-from orders.legacy import mapping
-from orders.legacy.mapping import Context, Mapped, Rejected
-from orders.legacy.readers import Document, Reader, UnreadableDocument
-from orders.legacy.report import (
+from legacy import mapping
+from legacy.mapping import Context, Mapped, Rejected
+from legacy.readers import Document, Reader, UnreadableDocument
+from legacy.report import (
     CREATED,
     MERGED,
     REJECTED,
@@ -41,6 +39,8 @@ from orders.legacy.report import (
     CollectionReport,
     ImportReport,
 )
+from orders import services
+from orders.bulk import insert_rows
 from orders.models import Offer, Order, Reading
 from payments.models import ProcessedEvent
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "billing",
     "legal",
     "ops",
+    "legacy",
 ]
 
 MIDDLEWARE = [

@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from experts.models import Expert
-from orders.legacy.importer import import_legacy
-from orders.legacy.readers import DumpReader
+from legacy.importer import import_legacy
+from legacy.readers import DumpReader
 from orders.models import Order, OrderEvent, Reading
 from payments.models import ProcessedEvent
 from tests.conftest import is_postgres

@@ -3,8 +3,8 @@
 import mongomock
 import pytest
 
-from orders.legacy.importer import import_legacy
-from orders.legacy.readers import LiveReader
+from legacy.importer import import_legacy
+from legacy.readers import LiveReader
 from orders.models import Order
 
 pytestmark = pytest.mark.django_db

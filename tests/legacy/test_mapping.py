@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from orders.legacy.mapping import Context, Rejected, map_order, map_product_order, order_status
+from legacy.mapping import Context, Rejected, map_order, map_product_order, order_status
 from orders.models import Offer, Order
 from tests.legacy.conftest import content, legacy_order
 

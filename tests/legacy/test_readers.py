@@ -5,7 +5,7 @@ import struct
 import bson
 import pytest
 
-from orders.legacy.readers import DumpReader, UnreadableDocument, read_bson_stream
+from legacy.readers import DumpReader, UnreadableDocument, read_bson_stream
 from tests.legacy.conftest import at, legacy_order, oid, write_dump
 
 

@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from pymongo.errors import PyMongoError
 
-from orders.legacy.importer import BATCH_SIZE, import_legacy
-from orders.legacy.readers import DumpReader, LiveReader
+from legacy.importer import BATCH_SIZE, import_legacy
+from legacy.readers import DumpReader, LiveReader
 
 DEFAULT_DATABASE = "lumira-mvp"
 
