@@ -16,5 +16,5 @@ urlpatterns = [
     path("api/generation/", include("experts.api_urls")),
     path("sanctuaire/", include("sanctuaire.urls")),
     path("legal/", include("legal.urls")),
-    path("", include("orders.urls")),
+    path("", include("shop.urls")),
 ]

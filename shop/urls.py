@@ -1,8 +1,8 @@
 from django.urls import path
 
-from orders import views
+from shop import views
 
-app_name = "orders"
+app_name = "orders"  # the namespace these pages have always had
 
 urlpatterns = [
     path("", views.landing, name="landing"),

@@ -19,12 +19,13 @@ from lumira.jsonapi import ErrorCode, json_error
 from orders import intake, services
 from orders.access import client_owns_order, remember_order
 from orders.catalogue import OfferMismatch, OfferNotFound, resolve_offer
-from orders.forms import CheckoutForm, ConsentForm, DemoCardForm, IntakeForm
+from orders.forms import IntakeForm
 from orders.models import PAID_STATUSES, UNPAID_STATUSES, Offer, Order
 from orders.timeline import build_timeline
 from payments.checkout import ensure_intent, start_checkout
 from payments.gateways import get_gateway, is_demo
 from payments.gateways.base import GatewayConfigError, GatewayError, PaymentDeclined
+from shop.forms import CheckoutForm, ConsentForm, DemoCardForm
 
 logger = logging.getLogger(__name__)
 

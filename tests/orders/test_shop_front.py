@@ -6,8 +6,8 @@ import pytest
 from django.test import override_settings
 
 from experts.models import Expert
-from orders.forms import DemoCardForm
 from orders.models import Offer, Order
+from shop.forms import DemoCardForm
 from tests.factories import CONSENT, ExpertFactory, OrderFactory
 from tests.sanctuaire.helpers import answers, open_intake
 

@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 
 from lumira.jsonapi import ErrorCode
 from orders.access import SESSION_KEY
-from orders.forms import ConsentForm, DemoCardForm
 from orders.models import Order, OrderEvent
 from payments.models import DemoIntent, ProcessedEvent
+from shop.forms import ConsentForm, DemoCardForm
 from tests.factories import CONSENT, ExpertFactory, OrderFactory
 from tests.security.strategies import (
     content_types,
