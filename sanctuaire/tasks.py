@@ -1,3 +1,77 @@
+"""Background tasks of the sale (SPEC §11): the client e-mails.
+
+Each takes ids, re-reads, and sends its e-mail once however often it runs (`send_once`).
+E-mail is retried 7 times over about an hour (1, 2, 4 … 32 minutes apart); the last failure
+is recorded as an `EmailFailure` and stays failed in the queue, with a retry action in the admin.
+"""
+
+from datetime import timedelta
+from functools import partial
+
+from operations.tasks import retried_task, send_once
+from orders import emails
+from orders.models import Order
+
+EMAIL_RETRIES = {"attempts": 7, "first_delay": timedelta(minutes=1)}
+
+
+def _gave_up(template: str):
+    def record(error: BaseException, order_id: int, *args, **kwargs) -> None:
+        recipient = Order.objects.filter(pk=order_id).values_list("email", flat=True).first()
+        emails.record_failure(template, recipient or "", error, order_id=order_id)
+
+    return record
+
+
+@retried_task(**EMAIL_RETRIES, give_up=_gave_up("payment_received"))
+def send_payment_received_email(order_id: int) -> bool:
+    return send_once(
+        f"payment_received:{order_id}",
+        "payment_received",
+        partial(emails.send_payment_received, order_id),
+    )
+
+
+@retried_task(**EMAIL_RETRIES, give_up=_gave_up("delivery"))
+def send_delivery_email(order_id: int) -> bool:
+    return send_once(f"delivery:{order_id}", "delivery", partial(emails.send_delivery, order_id))
+
+
+@retried_task(**EMAIL_RETRIES, give_up=_gave_up("intake_reminder"))
+def send_intake_reminder_email(order_id: int) -> bool:
+    return send_once(
+        f"intake_reminder:{order_id}",
+        "intake_reminder",
+        partial(emails.send_intake_reminder, order_id),
+    )
+
+
+@retried_task(**EMAIL_RETRIES, give_up=_gave_up("sanctuaire_access"))
+def send_sanctuaire_access_email(order_id: int, request_id: str) -> bool:
+    """The admin's "resend access": each click is its own request, sent once."""
+    return send_once(
+        f"sanctuaire_access:{request_id}",
+        "sanctuaire_access",
+        partial(emails.send_sanctuaire_access, order_id),
+    )
+
+
+def _refund_gave_up(error: BaseException, refund_id: int, *args, **kwargs) -> None:
+    from billing.models import Refund
+
+    refund = Refund.objects.filter(pk=refund_id).select_related("order").first()
+    order = refund.order if refund is not None else None
+    emails.record_failure(
+        "refund", order.email if order else "", error, order_id=order.pk if order else None
+    )
+
+
+@retried_task(**EMAIL_RETRIES, give_up=_refund_gave_up)
+def send_refund_email(refund_id: int) -> bool:
+    """Money given back: the amount, the reason and the credit note (once per refund)."""
+    return send_once(f"refund:{refund_id}", "refund", partial(emails.send_refund, refund_id))
+
+
 """Background tasks of the client area: the login link (SPEC §9, §11)."""
 
 from functools import partial
