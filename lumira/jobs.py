@@ -18,10 +18,10 @@ from operations.models import SentEmail
 from operations.queue import queue_health
 from operations.tasks import enqueue, send_once
 from orders import services
-from orders import tasks as order_tasks
 from orders.models import Order
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayError
+from sanctuaire import tasks as email_tasks
 from sanctuaire.models import LoginToken
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def send_intake_reminders() -> int:
     queued = 0
     for order_id in candidates:
         if f"intake_reminder:{order_id}" not in sent_keys:
-            enqueue(order_tasks.send_intake_reminder_email, order_id)
+            enqueue(email_tasks.send_intake_reminder_email, order_id)
             queued += 1
     return queued
 

@@ -1,8 +1,9 @@
 """Every change of an order's status happens here, through `_move` (SPEC §5).
 
-Services are verbs named after the business event. Each runs in a transaction, records an
-`OrderEvent`, and enqueues its side effects (emails, outbound calls) as background tasks in that
-same transaction: the change and its tasks commit together or not at all.
+Services are verbs named after the business event. Each runs in a transaction and records an
+`OrderEvent`; a payment, a refund or a delivery is also announced (orders/signals.py) in that
+transaction to the apps above, whose receivers enqueue the side effects (the client e-mails) as
+background tasks: the change and its tasks commit together or not at all.
 """
 
 import logging
@@ -17,9 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from billing import services as billing
 from billing.models import Refund
-from operations.tasks import enqueue
 from ops import alerts
-from orders import tasks
+from orders import signals
 from orders.bulk import insert_rows
 from orders.exceptions import ContentIncomplete, RefundRefused, TransitionRefused
 from orders.models import (
@@ -158,7 +158,7 @@ def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -
         if order.status not in UNPAID_STATUSES:
             return False
         _record_payment(order, source=source, payment_status=payment_status)
-        enqueue(tasks.send_payment_received_email, order.pk)
+        signals.order_paid.send(sender=Order, order=order)
     return True
 
 
@@ -342,7 +342,7 @@ def _apply_refund(refund: Refund, *, source: str) -> None:
             note=str(_("paiement constaté par son remboursement")),
         )
         if not full:
-            enqueue(tasks.send_payment_received_email, order.pk)
+            signals.order_paid.send(sender=Order, order=order)
     billing.issue_credit_note(refund)
     note = _("Remboursement de %(amount)s%(reason)s") % {
         "amount": refund.amount_display,
@@ -361,7 +361,7 @@ def _apply_refund(refund: Refund, *, source: str) -> None:
     else:
         # A partial refund changes no status; the history still says who refunded what.
         _history_note(order, note, actor=refund.actor, source=source)
-    enqueue(tasks.send_refund_email, refund.pk)
+    signals.refund_succeeded.send(sender=Order, order=order, refund=refund)
 
 
 def _history_note(order: Order, note: str, *, actor=None, source: str = "") -> None:
@@ -485,7 +485,7 @@ def approve(order: Order, *, validator, notes: str = "") -> None:
             updated_at=now,
         )
         _move(order, Status.COMPLETED, actor=validator, note=notes)
-        enqueue(tasks.send_delivery_email, order.pk)
+        signals.reading_delivered.send(sender=Order, order=order)
 
 
 # --- Legacy import (SPEC §10) -----------------------------------------------------------------

@@ -6,4 +6,4 @@ class SanctuaireConfig(AppConfig):
     verbose_name = "Sanctuaire"
 
     def ready(self) -> None:
-        from sanctuaire import signals  # noqa: F401  (connects the e-mail change handlers)
+        from sanctuaire import receivers, signals  # noqa: F401  (connect the handlers)

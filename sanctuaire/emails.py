@@ -1,7 +1,8 @@
 """Client emails, in the client's language, HTML with a plain-text part.
 
-Each is sent by a background task (orders/tasks.py), never in a request: a send that fails
+Each is sent by a background task (sanctuaire/tasks.py), never in a request: a send that fails
 raises here, the task retries it, and only its last failure is recorded as an `EmailFailure`.
+They live in the Sanctuaire because all but the intake reminder carry a login link into it.
 """
 
 import logging
@@ -12,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from billing.models import CreditNote, Refund
 from orders.intake import intake_key
 from orders.models import EmailFailure, Order
 from sanctuaire import tokens
@@ -138,8 +140,6 @@ def send_login_link(email: str, next_url: str = "", language: str | None = None)
 
 def send_refund(refund_id: int) -> bool:
     """Money given back: the amount, the reason and where to find the credit note."""
-    from billing.models import CreditNote, Refund
-
     refund = Refund.objects.filter(pk=refund_id).first()
     order = _order(refund.order_id) if refund is not None else None
     if order is None:

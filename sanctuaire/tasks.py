@@ -1,4 +1,4 @@
-"""Background tasks of the sale (SPEC §11): the client e-mails.
+"""Background tasks that e-mail the client (SPEC §9, §11).
 
 Each takes ids, re-reads, and sends its e-mail once however often it runs (`send_once`).
 E-mail is retried 7 times over about an hour (1, 2, 4 … 32 minutes apart); the last failure
@@ -8,9 +8,10 @@ is recorded as an `EmailFailure` and stays failed in the queue, with a retry act
 from datetime import timedelta
 from functools import partial
 
+from billing.models import Refund
 from operations.tasks import retried_task, send_once
-from orders import emails
 from orders.models import Order
+from sanctuaire import emails, services
 
 EMAIL_RETRIES = {"attempts": 7, "first_delay": timedelta(minutes=1)}
 
@@ -57,8 +58,6 @@ def send_sanctuaire_access_email(order_id: int, request_id: str) -> bool:
 
 
 def _refund_gave_up(error: BaseException, refund_id: int, *args, **kwargs) -> None:
-    from billing.models import Refund
-
     refund = Refund.objects.filter(pk=refund_id).select_related("order").first()
     order = refund.order if refund is not None else None
     emails.record_failure(
@@ -72,21 +71,11 @@ def send_refund_email(refund_id: int) -> bool:
     return send_once(f"refund:{refund_id}", "refund", partial(emails.send_refund, refund_id))
 
 
-"""Background tasks of the client area: the login link (SPEC §9, §11)."""
-
-from functools import partial
-
-from operations.tasks import retried_task, send_once
-from orders import emails
-from orders.tasks import EMAIL_RETRIES
-from sanctuaire import services
-
-
-def _gave_up(error: BaseException, email: str, *args, **kwargs) -> None:
+def _login_link_gave_up(error: BaseException, email: str, *args, **kwargs) -> None:
     emails.record_failure("login_link", email, error)
 
 
-@retried_task(**EMAIL_RETRIES, give_up=_gave_up)
+@retried_task(**EMAIL_RETRIES, give_up=_login_link_gave_up)
 def send_login_link_email(email: str, next_url: str, request_id: str, language: str = "") -> bool:
     """Sent only to an address that may log in (the page said the same to everyone before), in
     the language of the page it was asked from."""

@@ -21,7 +21,6 @@ from django.utils.translation import ngettext
 
 from billing.models import Invoice, Refund
 from operations.tasks import enqueue
-from orders import tasks
 from orders.exceptions import RefundRefused
 from orders.models import (
     EmailFailure,
@@ -38,6 +37,7 @@ from orders.sections import sections_for_level
 from payments.gateways.base import GatewayError, PaymentDeclined
 from payments.refunds import refund_order
 from sanctuaire import services as client_data
+from sanctuaire import tasks
 
 logger = logging.getLogger(__name__)
 

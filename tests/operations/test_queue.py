@@ -10,10 +10,10 @@ from django_tasks_db.models import DBTaskResult
 
 from operations.queue import queue_health, requeue_stale_tasks
 from operations.tasks import retry_delay
-from orders import tasks
 from orders.models import EmailFailure, Order
-from orders.tasks import EMAIL_RETRIES
 from payments.models import DemoIntent
+from sanctuaire import tasks
+from sanctuaire.tasks import EMAIL_RETRIES
 from tests.factories import OrderFactory
 from tests.operations.backends import FlakyBackend
 from tests.orders.test_tunnel import _pay, _start

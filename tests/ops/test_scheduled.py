@@ -7,7 +7,7 @@ from django.utils.module_loading import import_string
 from billing.models import Refund
 from ops.alerts import raise_alert, send_alert
 from ops.models import Alert
-from orders.tasks import send_refund_email
+from sanctuaire.tasks import send_refund_email
 from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db

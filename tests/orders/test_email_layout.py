@@ -6,8 +6,8 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
-from orders import emails
 from orders.models import Order
+from sanctuaire import emails
 from tests.factories import OrderFactory
 from tests.sanctuaire.helpers import html_of
 

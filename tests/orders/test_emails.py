@@ -4,9 +4,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from orders import emails, services
+from orders import services
 from orders.exceptions import TransitionRefused
 from orders.models import EmailFailure, Order
+from sanctuaire import emails
 from tests.factories import CONSENT, ExpertFactory, OrderFactory
 from tests.sanctuaire.helpers import html_of, link_in
 

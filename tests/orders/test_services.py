@@ -114,7 +114,7 @@ def test_approve_delivers_and_queues_the_email_for_the_worker(mailoutbox, task_q
     validator = ExpertFactory().user
     services.approve(order, validator=validator)
     assert mailoutbox == []  # nothing leaves in the validator's request
-    assert DBTaskResult.objects.get().task_path == "orders.tasks.send_delivery_email"
+    assert DBTaskResult.objects.get().task_path == "sanctuaire.tasks.send_delivery_email"
     order.refresh_from_db()
     assert order.status == S.COMPLETED
     assert order.reading.delivered_at is not None

@@ -37,7 +37,7 @@ def test_the_webhook_answers_as_fast_with_a_slow_or_broken_relay(
     assert seconds < 1.0  # the relay sleeps 5 s or raises: neither is in the request
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
-    assert DBTaskResult.objects.get().task_path == "orders.tasks.send_payment_received_email"
+    assert DBTaskResult.objects.get().task_path == "sanctuaire.tasks.send_payment_received_email"
 
 
 def test_a_relay_failing_three_times_delivers_on_the_fourth_attempt_once(
@@ -66,7 +66,7 @@ def test_a_relay_failing_three_times_delivers_on_the_fourth_attempt_once(
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 0
 
     # However often the task runs again, the e-mail is not sent twice.
-    from orders.tasks import send_payment_received_email
+    from sanctuaire.tasks import send_payment_received_email
 
     send_payment_received_email.enqueue(order.pk)
     task_queue()
