@@ -5,4 +5,4 @@ class LegacyConfig(AppConfig):
     """The import of the old MongoDB data: it writes every app's rows, so it sits above them."""
 
     name = "legacy"
-    verbose_name = "Import de l'ancienne base"
+    verbose_name = "Import de l’ancienne base"
