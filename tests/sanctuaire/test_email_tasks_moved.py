@@ -13,7 +13,7 @@ from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
-migration = import_module("sanctuaire.migrations.0002_email_tasks_moved")
+migration = import_module("sanctuaire.migrations.0003_email_tasks_moved")
 
 
 def test_a_task_queued_under_the_old_path_is_sent_after_the_migration(task_queue, mailoutbox):

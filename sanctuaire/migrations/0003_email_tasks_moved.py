@@ -9,6 +9,7 @@ MOVED = [
     "send_delivery_email",
     "send_intake_reminder_email",
     "send_sanctuaire_access_email",
+    "send_refund_email",
 ]
 
 
@@ -28,7 +29,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sanctuaire", "0001_client_area"),
+        ("sanctuaire", "0002_french_names"),
         ("django_tasks_database", "0001_initial"),
     ]
 
