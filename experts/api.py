@@ -7,7 +7,6 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from experts import generation
-from experts.svg import InvalidSvg, sanitize_svg
 from lumira.jsonapi import (
     BadRequest,
     ErrorCode,
@@ -20,6 +19,7 @@ from lumira.jsonapi import (
 from orders.exceptions import ContentIncomplete, TransitionRefused
 from orders.models import Order
 from orders.sections import TEXT_SECTIONS, Kind
+from orders.svg import InvalidSvg, sanitize_svg
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from experts.files import detect_audio, is_pdf
-from experts.svg import InvalidSvg, sanitize_svg
 from ops.throttle import ThrottledLoginMixin
 from orders.sections import MEGABYTE, Kind, Section, sections_for_level
+from orders.svg import InvalidSvg, sanitize_svg
 
 
 def _textarea(rows: int) -> forms.Textarea:

@@ -37,12 +37,12 @@ from experts.forms import (
 )
 from experts.models import Expert
 from experts.services import WorkRefused, save_content
-from experts.svg import sanitize_svg_or_empty
 from lumira.fragments import cached_fragment
 from orders import services as order_services
 from orders.exceptions import ContentIncomplete, TransitionRefused
 from orders.models import Order, OrderEvent, OrderPhoto, Reading
 from orders.sections import Kind, sections_for_level
+from orders.svg import sanitize_svg_or_empty
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from orders.sections import SECTIONS, Kind, Section, required_sections, sections_for_level
+from orders.svg import sanitize_svg_or_empty
 
 # Crockford-style alphabet: no 0/O or 1/I/L to misread over the phone.
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -449,8 +450,6 @@ class Reading(models.Model):
         # SVG sections are sanitised on every write through the model (an admin form, a shell,
         # an import), not only on the desk's and the generator's paths.
         if "texts" not in self.get_deferred_fields():
-            from experts.svg import sanitize_svg_or_empty
-
             for section in SECTIONS:
                 if section.kind == Kind.SVG and self.texts.get(section.name):
                     self.texts[section.name] = sanitize_svg_or_empty(self.texts[section.name])

@@ -22,7 +22,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.models import CreditNote, Invoice
-from experts.svg import sanitize_svg_or_empty
 from lumira.clientip import client_ip
 from lumira.fragments import cached_fragment
 from operations.tasks import enqueue
@@ -30,6 +29,7 @@ from orders.access import client_owns_order
 from orders.intake import can_amend
 from orders.models import Order, OrderPhoto, Reading
 from orders.sections import BY_NAME, Kind
+from orders.svg import sanitize_svg_or_empty
 from orders.timeline import build_timeline
 from sanctuaire import services, tasks, tokens
 from sanctuaire.forms import DeletionForm, LoginForm, ProfileForm

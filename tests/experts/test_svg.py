@@ -2,8 +2,8 @@
 
 import pytest
 
-from experts.svg import InvalidSvg, sanitize_svg
 from orders.models import Reading
+from orders.svg import InvalidSvg, sanitize_svg
 from tests.factories import text_of
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from experts.svg import sanitize_svg_or_empty as sanitise_svg
+from orders.svg import sanitize_svg_or_empty as sanitise_svg
 
 
 @pytest.mark.parametrize(
