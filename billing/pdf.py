@@ -1,5 +1,6 @@
 """The invoice and credit note PDFs, drawn from their frozen records (never from the order)."""
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -138,3 +139,12 @@ def credit_note_pdf(note: CreditNote) -> bytes:
     _total(pdf, [("Total HT", f"-{amount}")], ("Total TTC", f"-{amount}"))
     pdf.lines([vat, "Montant remboursé sur le moyen de paiement d’origine."], size=9)
     return pdf.render()
+
+
+def pdf_download(content: bytes, filename: str) -> HttpResponse:
+    """A PDF to download, never cached, sandboxed should a browser open it."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -5,8 +5,6 @@ from billing import views
 app_name = "billing"
 
 urlpatterns = [
-    path("sanctuaire/factures/<uuid:public_id>/", views.client_invoice, name="invoice"),
-    path("sanctuaire/avoirs/<uuid:public_id>/", views.client_credit_note, name="credit_note"),
     path(
         "admin/facturation/factures/<uuid:public_id>/",
         views.admin_invoice,

@@ -1,4 +1,5 @@
-"""Invoice and credit note downloads: the client's own in the Sanctuaire, any for staff."""
+"""Invoice and credit note downloads for staff, and the accountant's export (a client downloads
+their own from the Sanctuaire)."""
 
 import csv
 import uuid
@@ -14,44 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from billing.models import CreditNote, Invoice
-from billing.pdf import credit_note_pdf, invoice_pdf
-from sanctuaire import services as client_area
-from sanctuaire.views import client_required
-
-
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _owned_invoice(request: HttpRequest, public_id: uuid.UUID) -> Invoice:
-    invoice = Invoice.objects.select_related("order").filter(public_id=public_id).first()
-    if (
-        invoice is None
-        or not client_area.client_orders(request.user).filter(pk=invoice.order_id).exists()
-    ):
-        raise Http404  # never 403: no hint that it exists
-    return invoice
-
-
-@client_required
-@require_GET
-def client_invoice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    invoice = _owned_invoice(request, public_id)
-    return _pdf(invoice_pdf(invoice), invoice.number)
-
-
-@client_required
-@require_GET
-def client_credit_note(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    note = CreditNote.objects.select_related("invoice__order").filter(public_id=public_id).first()
-    if note is None:
-        raise Http404
-    _owned_invoice(request, note.invoice.public_id)
-    return _pdf(credit_note_pdf(note), note.number)
+from billing.pdf import credit_note_pdf, invoice_pdf, pdf_download
 
 
 @staff_member_required
@@ -60,7 +24,7 @@ def admin_invoice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     invoice = Invoice.objects.select_related("order").filter(public_id=public_id).first()
     if invoice is None:
         raise Http404
-    return _pdf(invoice_pdf(invoice), invoice.number)
+    return pdf_download(invoice_pdf(invoice), invoice.number)
 
 
 @staff_member_required
@@ -69,7 +33,7 @@ def admin_credit_note(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     note = CreditNote.objects.select_related("invoice__order").filter(public_id=public_id).first()
     if note is None:
         raise Http404
-    return _pdf(credit_note_pdf(note), note.number)
+    return pdf_download(credit_note_pdf(note), note.number)
 
 
 class PeriodForm(forms.Form):

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.models import CreditNote, Invoice
+from billing.pdf import credit_note_pdf, invoice_pdf, pdf_download
 from lumira.clientip import client_ip
 from lumira.fragments import cached_fragment
 from operations.tasks import enqueue
@@ -400,3 +401,33 @@ def request_deletion(request: HttpRequest) -> HttpResponse:
         _("Votre demande de suppression est enregistrée. Nous la traitons sous 30 jours."),
     )
     return redirect("sanctuaire:my_data")
+
+
+# --- Invoices and credit notes (billing), the client's own only ---------------------------------
+
+
+def _owned_invoice(request: HttpRequest, public_id: uuid.UUID) -> Invoice:
+    invoice = Invoice.objects.select_related("order").filter(public_id=public_id).first()
+    if (
+        invoice is None
+        or not services.client_orders(request.user).filter(pk=invoice.order_id).exists()
+    ):
+        raise Http404  # never 403: no hint that it exists
+    return invoice
+
+
+@client_required
+@require_GET
+def invoice_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    invoice = _owned_invoice(request, public_id)
+    return pdf_download(invoice_pdf(invoice), invoice.number)
+
+
+@client_required
+@require_GET
+def credit_note_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    note = CreditNote.objects.select_related("invoice__order").filter(public_id=public_id).first()
+    if note is None:
+        raise Http404
+    _owned_invoice(request, note.invoice.public_id)
+    return pdf_download(credit_note_pdf(note), note.number)
