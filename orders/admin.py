@@ -98,9 +98,10 @@ class OfferAdmin(admin.ModelAdmin):
         "service",
         "price",
         "duration_minutes",
+        "delivery_hours",
         "is_active",
     ]
-    list_editable = ["is_active"]
+    list_editable = ["delivery_hours", "is_active"]
     ordering = ["sort_order", "level"]
 
     @admin.display(description=_("prix"), ordering="price_cents")
@@ -291,6 +292,9 @@ class OrderAdmin(admin.ModelAdmin):
         "offer_name",
         "service",
         "duration_minutes",
+        "delivery_hours",
+        "due_at",
+        "reserved_until",
         *PAYMENT_FIELDS,
         *CONSENT_FIELDS,
         "assigned_expert",
@@ -315,6 +319,9 @@ class OrderAdmin(admin.ModelAdmin):
                     "level_name",
                     "service",
                     "duration_minutes",
+                    "delivery_hours",
+                    "due_at",
+                    "reserved_until",
                 ]
             },
         ),

@@ -142,6 +142,7 @@ class Order(models.Model):
     price_cents = models.PositiveIntegerField(_("montant (centimes)"))
     currency = models.CharField(_("devise"), max_length=3, default="eur")
     duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
+    delivery_hours = models.PositiveSmallIntegerField(_("délai promis (heures)"), default=72)
 
     # Client
     email = models.EmailField(_("e-mail"), db_index=True)
@@ -183,6 +184,10 @@ class Order(models.Model):
     )
     payment_status = models.CharField(_("statut du paiement"), max_length=40, blank=True)
     paid_at = models.DateTimeField(_("payée le"), null=True, blank=True)
+    # paid_at + delivery_hours: the date promised to the client, the desk's sort key.
+    due_at = models.DateTimeField(_("à livrer avant"), null=True, blank=True)
+    # Until then, only the expert the client chose may claim it (SPEC §8.2); null: open to all.
+    reserved_until = models.DateTimeField(_("réservée jusqu’au"), null=True, blank=True)
     failure_code = models.CharField(_("code d’échec"), max_length=64, blank=True)
     failure_message = models.CharField(_("message d’échec"), max_length=255, blank=True)
     # Set when a verified event disagrees with the order (amount, currency): an admin looks.
@@ -250,8 +255,8 @@ class Order(models.Model):
         verbose_name = _("commande")
         verbose_name_plural = _("commandes")
         indexes = [
-            # The desk queue: paid orders, oldest payment first.
-            models.Index(fields=["status", "paid_at"], name="order_status_paid_at"),
+            # The desk queue: paid orders, due soonest first.
+            models.Index(fields=["status", "due_at"], name="order_status_due_at"),
             # "My orders" at the desk: an expert's few open orders among all they ever did.
             models.Index(fields=["assigned_expert", "status"], name="order_expert_status"),
         ]
@@ -264,7 +269,8 @@ class Order(models.Model):
     SUMMARY_FIELDS = (
         "id", "public_id", "number", "status", "offer_name", "level", "level_name", "service",
         "price_cents", "currency", "duration_minutes", "email", "first_name", "last_name",
-        "user_id", "expert_id", "payment_intent_id", "payment_status", "paid_at",
+        "user_id", "expert_id", "payment_intent_id", "payment_status", "paid_at", "due_at",
+        "reserved_until", "delivery_hours",
         "failure_code", "failure_message", "refunded_at", "refunded_cents", "payment_flag",
         "dispute_status", "intake_submitted_at", "assigned_at", "created_at",
     )  # fmt: skip
@@ -303,6 +309,25 @@ class Order(models.Model):
     @property
     def is_delivered(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+    @property
+    def is_late(self) -> bool:
+        """Still not delivered past the promised date (SPEC §4)."""
+        return (
+            self.due_at is not None
+            and self.status in WORK_STATUSES
+            and self.due_at < timezone.now()
+        )
+
+    def reserved_for_another(self, expert_id: int | None, now=None) -> bool:
+        """Reserved to the expert the client chose, and that is not `expert_id` (SPEC §8.2)."""
+        now = now or timezone.now()
+        return (
+            self.reserved_until is not None
+            and self.reserved_until > now
+            and self.expert_id is not None
+            and self.expert_id != expert_id
+        )
 
     @property
     def unlocked_sections(self) -> list[Section]:
@@ -360,6 +385,10 @@ def late_orders(now=None) -> models.QuerySet:
 # Before payment: the order may still be paid. No transition leads back here from a paid state
 # (Order.TRANSITIONS), so an order seen outside these stays outside.
 UNPAID_STATUSES = frozenset({Order.Status.PENDING, Order.Status.FAILED})
+# Paid and not delivered yet: the promise still runs.
+WORK_STATUSES = frozenset(
+    {Order.Status.PAID, Order.Status.PROCESSING, Order.Status.AWAITING_VALIDATION}
+)
 # Money was received and not refunded (Order.is_paid).
 PAID_STATUSES = frozenset(
     {

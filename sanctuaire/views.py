@@ -30,7 +30,7 @@ from orders.access import client_owns_order
 from orders.intake import can_amend
 from orders.models import Order, OrderPhoto, Reading
 from orders.sections import BY_NAME, Kind
-from orders.timeline import build_timeline
+from orders.timeline import build_timeline, client_status
 from sanctuaire import services, tasks, tokens
 from sanctuaire.forms import DeletionForm, LoginForm, ProfileForm
 from sanctuaire.models import ClientProfile, DeletionRequest
@@ -200,6 +200,7 @@ def _card(order: Order) -> dict:
     return {
         "order": order,
         "steps": build_timeline(order),
+        "client_status": client_status(order),
         "can_fill_intake": can_amend(order),
         "intake_done": order.intake_submitted_at is not None,
     }
@@ -265,6 +266,7 @@ def order_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "order": order,
         "archetype": _archetype(order),
         "steps": build_timeline(order),
+        "client_status": client_status(order),
         "sections": _sections(order),
         "can_fill_intake": can_amend(order),
         "photos": list(order.photos.all()),

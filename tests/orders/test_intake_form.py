@@ -70,6 +70,9 @@ def test_paid_client_fills_every_field_and_sees_them_again(client):
     assert "Merci, vos réponses sont envoyées" in page
     assert "Un second expert la relit" in page
     assert "Modifier mes réponses" in page  # not claimed yet: still editable
+    # Where the order stands and by when (SPEC §9).
+    assert "Formulaire reçu : un expert va prendre votre lecture en main" in page
+    assert "au plus tard le" in page
     page = client.get(f"/commande/{order.public_id}/formulaire/").content.decode()
     assert 'value="Lyon, France"' in page
     assert 'value="1990-05-17"' in page
@@ -143,7 +146,7 @@ def test_client_amends_the_form_until_an_expert_claims_the_order(client, expert_
 
 
 def test_a_claim_between_opening_and_sending_wins(client, expert_user):
-    order = OrderFactory(paid=True)
+    order = OrderFactory(ready=True)
     open_intake(client, order)
     stale = Order.objects.get(pk=order.pk)
     services.claim(stale, expert=expert_user.expert, actor=expert_user)
