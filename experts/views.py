@@ -38,9 +38,8 @@ from experts.forms import (
 from experts.models import Expert
 from experts.services import WorkRefused, save_content
 from experts.svg import sanitize_svg_or_empty
-from lumira.fragments import cached_fragment
 from orders import services as order_services
-from orders.exceptions import ContentIncomplete, TransitionRefused
+from orders.exceptions import ClaimRefused, ContentIncomplete, TransitionRefused
 from orders.models import Order, OrderEvent, OrderPhoto, Reading
 from orders.sections import Kind, sections_for_level
 
@@ -109,38 +108,62 @@ def format_duration(duration: timedelta | None) -> str:
 
 
 def desk_stats() -> dict:
-    """Counts by status and the average time from payment to delivery.
+    """Counts of the live lists, exact on every view, and the average delivery time.
 
-    Both read every order, so they are cached, keyed by the latest status change (every change
-    records an OrderEvent): a payment, a claim or a delivery shows on the next view, whichever
-    process made it, and the key costs one primary-key lookup.
+    The live counts read the (status, due_at) index over the few orders in work. The average
+    reads every delivered order, so it is cached until the next status change.
     """
-    latest = OrderEvent.objects.aggregate(latest=Max("pk"))["latest"]
-    return cache.get_or_set(f"desk_stats:{latest}:{get_language()}", _compute_desk_stats, 3600)
-
-
-def _compute_desk_stats() -> dict:
-    delivery = ExpressionWrapper(
-        F("reading__delivered_at") - F("paid_at"), output_field=DurationField()
+    live = Order.objects.filter(status__in=LIVE_STATUSES).aggregate(
+        ready=Count("pk", filter=Q(status=Status.PAID, intake_submitted_at__isnull=False)),
+        awaiting_form=Count("pk", filter=Q(status=Status.PAID, intake_submitted_at__isnull=True)),
+        processing=Count("pk", filter=Q(status=Status.PROCESSING)),
+        awaiting_validation=Count("pk", filter=Q(status=Status.AWAITING_VALIDATION)),
+        late=Count("pk", filter=Q(due_at__lt=timezone.now())),
     )
-    shown = [Status.PAID, Status.PROCESSING, Status.AWAITING_VALIDATION, Status.COMPLETED]
-    figures = Order.objects.aggregate(
-        **{status.value: Count("pk", filter=Q(status=status)) for status in shown},
-        average_delivery=Avg(
-            delivery,
-            filter=Q(
-                status=Status.COMPLETED, paid_at__isnull=False, reading__delivered_at__isnull=False
-            ),
-        ),
+    # Cached under the latest status change (every change records an OrderEvent): a delivery
+    # shows on the next view, whichever process made it; the key costs one primary-key lookup.
+    latest = OrderEvent.objects.aggregate(latest=Max("pk"))["latest"]
+    delivered = cache.get_or_set(
+        f"desk_delivered:{latest}:{get_language()}", _compute_delivered, 3600
     )
     return {
         "counts": [
-            # A plain string: a lazy label would be rebuilt on every read from the cache.
-            {"status": status.value, "label": str(status.label), "count": figures[status.value]}
-            for status in shown
+            {"status": "paid", "label": _("À prendre"), "count": live["ready"]},
+            {
+                "status": "awaiting_form",
+                "label": _("Formulaire attendu"),
+                "count": live["awaiting_form"],
+            },
+            {"status": "processing", "label": _("En préparation"), "count": live["processing"]},
+            {
+                "status": "awaiting_validation",
+                "label": _("En validation"),
+                "count": live["awaiting_validation"],
+            },
+            {"status": "late", "label": _("En retard"), "count": live["late"]},
         ],
-        "average_delivery": format_duration(figures["average_delivery"]),
+        **delivered,
     }
+
+
+def _compute_delivered() -> dict:
+    delivery = ExpressionWrapper(
+        F("reading__delivered_at") - F("paid_at"), output_field=DurationField()
+    )
+    figures = Order.objects.filter(status=Status.COMPLETED).aggregate(
+        average_delivery=Avg(
+            delivery, filter=Q(paid_at__isnull=False, reading__delivered_at__isnull=False)
+        ),
+    )
+    return {"average_delivery": format_duration(figures["average_delivery"])}
+
+
+# What a queue card shows: the whole row (every content field) would cost more than the page.
+QUEUE_FIELDS = (
+    "public_id", "number", "status", "level", "level_name", "offer_name", "price_cents",
+    "currency", "paid_at", "due_at", "reserved_until", "first_name", "question",
+    "life_question", "expert_id", "intake_submitted_at",
+)  # fmt: skip
 
 
 def _level_filter(request: HttpRequest) -> int | None:
@@ -154,7 +177,40 @@ def _page(request: HttpRequest, orders: QuerySet[Order]) -> Page:
 
 LIVE_STATUSES = [Status.PAID, Status.PROCESSING, Status.AWAITING_VALIDATION]
 MINE_STATUSES = [Status.PROCESSING, Status.AWAITING_VALIDATION]
-QUEUE_SECONDS = 60
+
+
+def _paid(level: int | None, *, form_filled: bool) -> QuerySet[Order]:
+    paid = Order.objects.filter(status=Status.PAID, intake_submitted_at__isnull=not form_filled)
+    if level:
+        paid = paid.filter(level=level)
+    # Due soonest first (SPEC §8.2): the (status, due_at) index serves the sort.
+    return (
+        paid.select_related("expert").only(*QUEUE_FIELDS, "expert__name").order_by("due_at", "pk")
+    )
+
+
+def _cards(orders, expert: Expert, now) -> list[dict]:
+    """What each queue card needs to know, decided here rather than in the template."""
+    cards = []
+    for order in orders:
+        reserved = order.reserved_until is not None and order.reserved_until > now
+        cards.append(
+            {
+                "order": order,
+                "is_late": order.due_at is not None and order.due_at < now,
+                "reserved_to": order.expert.name if reserved and order.expert else "",
+                "reserved_to_me": reserved and order.expert_id == expert.pk,
+                "can_claim": order.intake_submitted_at is not None
+                and not order.reserved_for_another(expert.pk, now),
+            }
+        )
+    return cards
+
+
+def _my_orders(expert: Expert) -> list[Order]:
+    mine = Order.objects.filter(assigned_expert=expert, status__in=MINE_STATUSES)
+    fields = ("public_id", "number", "status", "level", "first_name", "assigned_at", "due_at")
+    return list(mine.order_by("due_at", "pk").only(*fields)[:PAGE_SIZE])
 
 
 def _requested_page(request: HttpRequest) -> int:
@@ -164,59 +220,30 @@ def _requested_page(request: HttpRequest) -> int:
     return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
-def _waiting_page(level: int | None, number: int) -> Page:
-    waiting = Order.objects.filter(status=Status.PAID)
-    if level:
-        waiting = waiting.filter(level=level)
-    listed = waiting.select_related("expert").order_by("paid_at", "pk")
-    return Paginator(listed, PAGE_SIZE).get_page(number)
-
-
-def _my_orders(expert: Expert) -> list[Order]:
-    mine = Order.objects.filter(assigned_expert=expert, status__in=MINE_STATUSES)
-    return list(mine.order_by("assigned_at", "pk")[:PAGE_SIZE])
-
-
 @expert_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    """Paid orders waiting for an expert, oldest payment first; my orders beside them."""
+    """Paid orders with their form, due soonest first; those still waiting for it apart."""
     level = _level_filter(request)
-    number = _requested_page(request)
-    # Both columns are cached under the live orders' count and latest change: every write to an
-    # order sets updated_at, so a payment, a claim, an edited question or a submission shows on
-    # the next view, whichever process made it, and so does an order leaving (the count drops,
-    # or the one arriving at the same time is the latest). "Payée il y a…" is re-rendered at
-    # least every minute.
-    live = Order.objects.filter(status__in=LIVE_STATUSES).aggregate(
-        count=Count("pk"), changed=Max("updated_at")
-    )
-    version = (live["count"], live["changed"])
-    queue_column = cached_fragment(
-        "desk_queue",
-        (version, level, number),
-        "experts/includes/queue_column.html",
-        lambda: {
-            "page": _waiting_page(level, number),
+    now = timezone.now()
+    page = Paginator(_paid(level, form_filled=True), PAGE_SIZE).get_page(_requested_page(request))
+    waiting_form = _paid(level, form_filled=False)
+    return render(
+        request,
+        "experts/queue.html",
+        {
+            "page": page,
+            "cards": _cards(page.object_list, request.expert, now),
+            "waiting_form": _cards(waiting_form[:PAGE_SIZE], request.expert, now),
+            "waiting_form_count": waiting_form.count(),
+            "mine": _my_orders(request.expert),
             "level": level,
             "levels": LEVELS,
-            "now": timezone.now(),
+            "stats": desk_stats(),
+            "now": now,
+            "desk_section": "queue",
         },
-        seconds=QUEUE_SECONDS,
     )
-    mine_column = cached_fragment(
-        "desk_mine",
-        (version, request.expert.pk),
-        "experts/includes/mine_column.html",
-        lambda: {"mine": _my_orders(request.expert)},
-    )
-    context = {
-        "queue_column": queue_column,
-        "mine_column": mine_column,
-        "stats": desk_stats(),
-        "desk_section": "queue",
-    }
-    return render(request, "experts/queue.html", context)
 
 
 @expert_required
@@ -247,7 +274,7 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
 
 def _desk_order(public_id: UUID) -> Order:
     return get_object_or_404(
-        Order.objects.select_related("assigned_expert", "reading__validated_by"),
+        Order.objects.select_related("assigned_expert", "reading__validated_by", "expert"),
         public_id=public_id,
         status__in=DESK_STATUSES,
     )
@@ -331,7 +358,17 @@ def _render_order(
         "order": order,
         "reading": reading,
         "is_mine": is_mine,
-        "can_claim": order.status == Status.PAID,
+        "can_claim": order.status == Status.PAID
+        and order.intake_submitted_at is not None
+        and not order.reserved_for_another(request.expert.pk),
+        "reserved_to": order.expert.name
+        if order.status == Status.PAID
+        and order.expert is not None
+        and order.reserved_until is not None
+        and order.reserved_until > timezone.now()
+        else "",
+        "is_late": order.is_late,
+        "now": timezone.now(),
         "can_edit": can_edit,
         "can_validate": order.status == Status.AWAITING_VALIDATION,
         "generator_ready": generation.is_configured(),
@@ -367,6 +404,9 @@ def claim_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
     try:
         order_services.claim(order, expert=request.expert, actor=request.user)
+    except ClaimRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("experts:queue")
     except TransitionRefused as refusal:
         order.refresh_from_db()
         if order.status == Status.PROCESSING:

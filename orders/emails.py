@@ -119,6 +119,45 @@ def send_sanctuaire_access(order_id: int) -> bool:
     return _send("sanctuaire_access", order.email, context, order=order)
 
 
+def _desk_url(order: Order) -> str:
+    return settings.SITE_URL + reverse("experts:order", args=[order.public_id])
+
+
+def send_order_ready_to_expert(order_id: int) -> bool:
+    """The client who chose this expert has filled the form: the reserved order can start."""
+    order = Order.objects.select_related("expert").filter(pk=order_id).first()
+    if order is None or order.expert is None or not order.expert.email:
+        return False
+    context = {"expert": order.expert, "desk_url": _desk_url(order)}
+    # The desk works in French, whatever the client's language.
+    return _send(
+        "expert_order_ready",
+        order.expert.email,
+        context,
+        order=order,
+        language=settings.LANGUAGE_CODE,
+    )
+
+
+def send_rejection_to_expert(order_id: int) -> bool:
+    """A second look sent the reading back: its author reads why (SPEC §8.2)."""
+    order = Order.objects.select_related("assigned_expert").filter(pk=order_id).first()
+    if order is None or order.assigned_expert is None or not order.assigned_expert.email:
+        return False
+    context = {
+        "expert": order.assigned_expert,
+        "desk_url": _desk_url(order),
+        "reason": order.rejection_reason,
+    }
+    return _send(
+        "expert_rejection",
+        order.assigned_expert.email,
+        context,
+        order=order,
+        language=settings.LANGUAGE_CODE,
+    )
+
+
 def send_intake_reminder(order_id: int) -> bool:
     """Paid a day ago and the intake form is still empty: the link to it, once."""
     order = _order(order_id)

@@ -9,6 +9,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -176,13 +177,21 @@ def can_amend(order: Order) -> bool:
 def save_intake(
     order: Order, data: dict, photos: list[CleanPhoto], remove: list[OrderPhoto]
 ) -> bool:
-    """Store the answers and photos; False (nothing saved) if an expert claimed it meanwhile."""
+    """Store the answers and photos; False (nothing saved) if an expert claimed it meanwhile.
+
+    The first filling makes the order workable: the expert it is reserved to hears of it.
+    """
+    from orders import emails  # emails read the intake link from here
+
     with transaction.atomic():
-        fields = {name: data[name] for name in INTAKE_FIELDS}
         now = timezone.now()
-        won = Order.objects.filter(
+        fields = {name: data[name] for name in INTAKE_FIELDS}
+        workable = Order.objects.filter(
             pk=order.pk, status=Order.Status.PAID, anonymised_at__isnull=True
-        ).update(
+        )
+        # Its own UPDATE so that of two first submissions only one counts as the first.
+        first = workable.filter(intake_submitted_at__isnull=True).update(intake_submitted_at=now)
+        won = workable.update(
             intake_submitted_at=now,
             updated_at=now,
             data_consent_at=now,  # the form refuses to validate without it
@@ -191,6 +200,8 @@ def save_intake(
         )
         if not won:
             return False
+        if first and order.reserved_until is not None and order.reserved_until > now:
+            transaction.on_commit(partial(emails.send_order_ready_to_expert, order.pk), robust=True)
         for photo in remove:
             photo.delete()
         for photo in photos:

@@ -6,12 +6,14 @@ same transaction: the change and its tasks commit together or not at all.
 """
 
 import logging
+from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,9 +21,9 @@ from billing import services as billing
 from billing.models import Refund
 from operations.tasks import enqueue
 from ops import alerts
-from orders import tasks
+from orders import emails, tasks
 from orders.bulk import insert_rows
-from orders.exceptions import ContentIncomplete, RefundRefused, TransitionRefused
+from orders.exceptions import ClaimRefused, ContentIncomplete, RefundRefused, TransitionRefused
 from orders.models import (
     PAID_STATUSES,
     UNPAID_STATUSES,
@@ -36,6 +38,8 @@ from orders.models import (
 logger = logging.getLogger(__name__)
 
 Status = Order.Status
+# How long an order stays reserved to the expert its client chose (SPEC §8.2).
+RESERVATION = timedelta(hours=24)
 
 
 def _move(
@@ -99,6 +103,7 @@ def create_order(
                     price_cents=offer.price_cents,
                     currency=offer.currency,
                     duration_minutes=offer.duration_minutes,
+                    delivery_hours=offer.delivery_hours,
                     email=email.strip().lower(),
                     first_name=first_name.strip(),
                     last_name=last_name.strip(),
@@ -163,18 +168,37 @@ def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -
 
 
 def _record_payment(order: Order, *, source: str, payment_status: str, note: str = "") -> None:
-    """unpaid → paid and the invoice, numbered in this same transaction."""
+    """unpaid → paid and the invoice, numbered in this same transaction.
+
+    The delivery promise starts now (SPEC §4), and a client who named an expert has them for
+    24 h (SPEC §8.2).
+    """
+    now = timezone.now()
     _move(
         order,
         Status.PAID,
         source=source,
         note=note,
-        paid_at=timezone.now(),
+        paid_at=now,
+        due_at=now + timedelta(hours=order.delivery_hours),
+        reserved_until=now + RESERVATION if _chose_a_person(order) else None,
         payment_status=payment_status,
         failure_code="",
         failure_message="",
     )
     billing.issue_invoice(order)
+
+
+def _chose_a_person(order: Order) -> bool:
+    """The client named an expert who works at the desk (not the house persona)."""
+    from experts.models import Expert
+
+    return (
+        order.expert_id is not None
+        and Expert.objects.filter(
+            pk=order.expert_id, is_active=True, is_house=False, user__isnull=False
+        ).exists()
+    )
 
 
 def mark_failed(
@@ -426,7 +450,23 @@ def record_dispute(order: Order, dispute_status: str, *, source: str, detail: st
 
 
 def claim(order: Order, *, expert, actor) -> None:
-    """paid → processing, assigned to `expert`. Of two simultaneous claims, one wins."""
+    """paid → processing, assigned to `expert`. Of two simultaneous claims, one wins.
+
+    Work starts on a filled form only (the claim locks it), and an order reserved to the expert
+    the client chose waits for them until the reservation ends (SPEC §8.2).
+    """
+    if order.status == Status.PAID and order.intake_submitted_at is None:
+        raise ClaimRefused(
+            _(
+                "Le client n’a pas encore rempli son formulaire : la commande ne peut pas "
+                "être prise."
+            )
+        )
+    if order.status == Status.PAID and order.reserved_for_another(expert.pk):
+        raise ClaimRefused(
+            _("Cette commande est réservée à l’expert choisi par le client jusqu’au %(date)s.")
+            % {"date": formats.date_format(timezone.localtime(order.reserved_until), "j F, H:i")}
+        )
     _move(
         order,
         Status.PROCESSING,
@@ -470,6 +510,7 @@ def reject(order: Order, *, validator, reason: str) -> None:
             updated_at=timezone.now(),
         )
         _move(order, Status.PROCESSING, actor=validator, note=reason)
+        transaction.on_commit(partial(emails.send_rejection_to_expert, order.pk), robust=True)
 
 
 def approve(order: Order, *, validator, notes: str = "") -> None:

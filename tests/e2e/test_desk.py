@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from orders import services
 from orders.models import Order
@@ -51,6 +52,7 @@ def test_an_order_goes_from_the_queue_to_the_client_through_two_experts(
         first_name="Camille",
         question="Dois-je accepter ce nouveau poste à Bordeaux ?",
         birth_place="Nantes, France",
+        intake_submitted_at=timezone.now(),
     )
     services.mark_paid(order, source="test")
     order.refresh_from_db()

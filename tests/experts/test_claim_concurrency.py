@@ -14,7 +14,7 @@ from tests.conftest import postgres_only
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_claims_make_one_winner_and_one_clear_refusal():
-    order = factories.OrderFactory(paid=True)
+    order = factories.OrderFactory(ready=True)
     users = [factories.ExpertFactory().user, factories.ExpertFactory().user]
     clients = []
     for user in users:

@@ -166,6 +166,25 @@ def test_the_rejection_reason_is_shown_to_the_expert(
     assert "Le rituel est trop court." in page
 
 
+def test_the_author_is_emailed_the_rejection_reason(
+    client, expert_user, other_expert_user, processing_order, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    fill_content(processing_order)
+    services.submit_for_validation(processing_order, actor=expert_user)
+    client.force_login(other_expert_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/desk/commande/{processing_order.public_id}/rejeter/",
+            {"reason": "Le rituel est trop court."},
+        )
+    (message,) = mailoutbox
+    assert message.to == [expert_user.expert.email]
+    assert processing_order.number in message.subject
+    assert "Le rituel est trop court." in message.body
+    assert f"/desk/commande/{processing_order.public_id}/" in message.body
+
+
 def test_full_loop_from_paid_to_delivered(
     client, expert_user, other_expert_user, paid_order, mailoutbox,
     django_capture_on_commit_callbacks,
