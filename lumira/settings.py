@@ -228,6 +228,9 @@ SELLER_EMAIL = env.str("SELLER_EMAIL", default="contact@oraclelumira.com")
 GENERATION_WEBHOOK_URL = env.str("GENERATION_WEBHOOK_URL", default="")
 GENERATION_WEBHOOK_SECRET = env.str("GENERATION_WEBHOOK_SECRET", default="")
 GENERATION_TIMEOUT_SECONDS = env.float("GENERATION_TIMEOUT_SECONDS", default=10.0)
+# Files the generator hands over as URLs are fetched over HTTPS from public hosts only; tests
+# serve them from the loopback over plain HTTP.
+GENERATION_FILES_ALLOW_LOCAL = False
 
 # --- Legacy import (SPEC §10) -----------------------------------------------------------------
 MONGODB_URI = env.str("MONGODB_URI", default="")
