@@ -35,6 +35,7 @@ from experts.forms import (
     GenerateForm,
     RejectForm,
 )
+from experts.history import history
 from experts.models import Expert
 from experts.services import WorkRefused, save_content
 from experts.svg import sanitize_svg_or_empty
@@ -319,27 +320,6 @@ def _sections(order: Order, reading: Reading, form: ContentForm | None = None) -
     return rows
 
 
-def _history(order: Order) -> list[dict]:
-    rows = []
-    for event in order.events.select_related("actor__expert"):
-        who = event.source or _("système")
-        if event.actor is not None:
-            try:
-                who = event.actor.expert.name
-            except Expert.DoesNotExist:
-                who = event.actor.get_username()
-        rows.append(
-            {
-                "at": event.created_at,
-                "from": event.get_from_status_display() if event.from_status else "",
-                "to": event.get_to_status_display(),
-                "who": who,
-                "note": event.note,
-            }
-        )
-    return rows
-
-
 def _render_order(
     request: HttpRequest,
     order: Order,
@@ -379,7 +359,7 @@ def _render_order(
         "intake": _intake(order),
         "photos": order.photos.all(),
         "sections": _sections(order, reading, content_form if can_edit else None),
-        "history": _history(order),
+        "history": history(order),
         "show_rejection": bool(reading.rejection_reason) and order.status == Status.PROCESSING,
     }
     return render(request, "experts/order.html", context, status=status)

@@ -1,6 +1,7 @@
 """The desk's status transitions, the ones it offers and the ones it refuses (SPEC §5, §8)."""
 
 import pytest
+from django.utils import timezone
 
 from orders import services
 from orders.models import Order, OrderEvent
@@ -237,3 +238,32 @@ def test_full_loop_from_paid_to_delivered(
     assert "dans le Sanctuaire du client" in page
     assert f"Validée par {other_expert_user.username}" in page
     assert "Version développée." in page
+
+
+def test_the_history_reads_as_french_sentences(
+    client, expert_user, other_expert_user, time_machine
+):
+    time_machine.move_to("2026-12-01 10:00:00+00:00", tick=False)
+    selene = expert_user.expert
+    selene.name = "Séléné"
+    selene.save()
+    order = factories.OrderFactory(intake_submitted_at=timezone.now())
+    services.mark_paid(order, source="demo")
+    order.refresh_from_db()
+    services.claim(order, expert=selene, actor=expert_user)
+    fill_content(order)
+    services.submit_for_validation(order, actor=expert_user)
+    services.reject(order, validator=other_expert_user, reason="Développez le rituel.")
+    client.force_login(expert_user)
+    page = _page(client, order)
+    history = page[page.index('id="history-title"') :]
+    for sentence in [
+        "Payée par carte (démo)",
+        "Prise en charge par Séléné",
+        "Envoyée en validation par Séléné",
+        "Renvoyée en préparation par Orion",
+        "Développez le rituel.",
+    ]:
+        assert sentence in history
+    assert "→" not in history
+    assert "1 décembre 2026, 11:00" in history  # Paris time, in French
