@@ -25,6 +25,7 @@ from orders import tasks
 from orders.exceptions import RefundRefused
 from orders.models import (
     EmailFailure,
+    Notice,
     Offer,
     Order,
     OrderEvent,
@@ -116,6 +117,22 @@ class OrderEventInline(admin.TabularInline):
     fields = ["created_at", "from_status", "to_status", "actor", "source", "note"]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class NoticeInline(admin.TabularInline):
+    """Which channels carried the client's notices (SPEC §9)."""
+
+    model = Notice
+    extra = 0
+    can_delete = False
+    fields = ["sent_at", "kind", "channel", "reference"]
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -280,7 +297,7 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["number", "email", "payment_intent_id", "last_name"]
     list_select_related = ["assigned_expert", "expert", "offer"]
     date_hierarchy = "created_at"
-    inlines = [ReadingInline, OrderPhotoInline, RefundInline, OrderEventInline]
+    inlines = [ReadingInline, OrderPhotoInline, RefundInline, OrderEventInline, NoticeInline]
     actions = ["refund", "resend_access_email", "export_csv", "anonymise_client"]
     readonly_fields = [
         "public_id",

@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from orders import notices
 from orders.intake import intake_key
-from orders.models import EmailFailure, Order
+from orders.models import EmailFailure, Notice, Order
 from sanctuaire import tokens
 
 logger = logging.getLogger(__name__)
@@ -86,7 +87,10 @@ def send_payment_received(order_id: int) -> bool:
         "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
         "delivery_hours": _delivery_hours(order),
     }
-    return _send("payment_received", order.email, context, order=order)
+    sent = _send("payment_received", order.email, context, order=order)
+    if sent:
+        notices.record(order, Notice.Kind.PAYMENT, Notice.Channel.EMAIL)
+    return sent
 
 
 def send_delivery(order_id: int) -> bool:
@@ -100,7 +104,10 @@ def send_delivery(order_id: int) -> bool:
         "sanctuaire_url": settings.SITE_URL + reverse("sanctuaire:login"),
         "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
     }
-    return _send("delivery", order.email, context, order=order)
+    sent = _send("delivery", order.email, context, order=order)
+    if sent:
+        notices.record(order, Notice.Kind.DELIVERY, Notice.Channel.EMAIL)
+    return sent
 
 
 def send_sanctuaire_access(order_id: int) -> bool:

@@ -571,3 +571,35 @@ class EmailFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.recipient}"
+
+
+class Notice(models.Model):
+    """A notice the client was sent, by which channel (SPEC §9): sent once, recorded here."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("Paiement reçu")
+        DELIVERY = "delivery", _("Lecture livrée")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("avis"), max_length=16, choices=Kind)
+    channel = models.CharField(_("canal"), max_length=16, choices=Channel)
+    # The provider's message id (WhatsApp), for support.
+    reference = models.CharField(_("référence"), max_length=128, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("avis envoyé")
+        verbose_name_plural = _("avis envoyés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "kind", "channel"], name="notice_once_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.kind} / {self.channel}"

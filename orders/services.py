@@ -27,6 +27,7 @@ from orders.exceptions import ClaimRefused, ContentIncomplete, RefundRefused, Tr
 from orders.models import (
     PAID_STATUSES,
     UNPAID_STATUSES,
+    Notice,
     Offer,
     Order,
     OrderEvent,
@@ -164,6 +165,7 @@ def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -
             return False
         _record_payment(order, source=source, payment_status=payment_status)
         enqueue(tasks.send_payment_received_email, order.pk)
+        enqueue(tasks.send_whatsapp_notice, order.pk, Notice.Kind.PAYMENT)
     return True
 
 
@@ -527,6 +529,7 @@ def approve(order: Order, *, validator, notes: str = "") -> None:
         )
         _move(order, Status.COMPLETED, actor=validator, note=notes)
         enqueue(tasks.send_delivery_email, order.pk)
+        enqueue(tasks.send_whatsapp_notice, order.pk, Notice.Kind.DELIVERY)
 
 
 # --- Legacy import (SPEC §10) -----------------------------------------------------------------

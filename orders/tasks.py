@@ -9,7 +9,7 @@ from datetime import timedelta
 from functools import partial
 
 from operations.tasks import retried_task, send_once
-from orders import emails
+from orders import emails, notices
 from orders.models import Order
 
 EMAIL_RETRIES = {"attempts": 7, "first_delay": timedelta(minutes=1)}
@@ -70,3 +70,10 @@ def _refund_gave_up(error: BaseException, refund_id: int, *args, **kwargs) -> No
 def send_refund_email(refund_id: int) -> bool:
     """Money given back: the amount, the reason and the credit note (once per refund)."""
     return send_once(f"refund:{refund_id}", "refund", partial(emails.send_refund, refund_id))
+
+
+# WhatsApp notices (SPEC §9): retried like an e-mail; `send_whatsapp_notice` records what it sent,
+# so a second run sends nothing.
+@retried_task(**EMAIL_RETRIES)
+def send_whatsapp_notice(order_id: int, kind: str) -> bool:
+    return notices.send_whatsapp_notice(order_id, kind)

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from orders import services
@@ -45,6 +46,7 @@ def test_unknown_order_is_404(client):
     assert response.status_code == 404
 
 
+@override_settings(WHATSAPP_TOKEN="token", WHATSAPP_PHONE_NUMBER_ID="1098765")
 def test_paid_client_fills_every_field_and_sees_them_again(client):
     order = OrderFactory(paid=True)
     open_intake(client, order)
@@ -100,6 +102,7 @@ def test_paid_client_fills_every_field_and_sees_them_again(client):
         ("phone", "1" * 33, "32 caractères au maximum."),
     ],
 )
+@override_settings(WHATSAPP_TOKEN="token", WHATSAPP_PHONE_NUMBER_ID="1098765")
 def test_each_bad_value_gets_its_french_message_at_its_field(client, field, value, message):
     order = OrderFactory(paid=True)
     open_intake(client, order)
@@ -111,6 +114,7 @@ def test_each_bad_value_gets_its_french_message_at_its_field(client, field, valu
     assert order.intake_submitted_at is None
 
 
+@override_settings(WHATSAPP_TOKEN="token", WHATSAPP_PHONE_NUMBER_ID="1098765")
 def test_whatsapp_delivery_needs_a_phone_number(client):
     order = OrderFactory(paid=True)
     open_intake(client, order)
