@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from experts.files import MAX_AUDIO_BYTES, MAX_PDF_BYTES, detect_audio, is_pdf
+from experts.files import detect_audio, is_pdf
+from orders.sections import BY_NAME
 
 TIMEOUT_SECONDS = 30
 CHUNK = 64 * 1024
@@ -83,7 +84,7 @@ def fetch(url: str, *, max_bytes: int) -> bytes:
 
 
 def fetch_audio(url: str) -> Downloaded:
-    content = fetch(url, max_bytes=MAX_AUDIO_BYTES)
+    content = fetch(url, max_bytes=BY_NAME["audio"].max_bytes)
     kind = detect_audio(SimpleUploadedFile("audio", content))
     if kind is None:
         raise DownloadRefused("not an MP3, OGG, WAV or M4A audio file")
@@ -91,7 +92,7 @@ def fetch_audio(url: str) -> Downloaded:
 
 
 def fetch_pdf(url: str) -> Downloaded:
-    content = fetch(url, max_bytes=MAX_PDF_BYTES)
+    content = fetch(url, max_bytes=BY_NAME["pdf"].max_bytes)
     if not is_pdf(SimpleUploadedFile("lecture.pdf", content)):
         raise DownloadRefused("not a PDF")
     return Downloaded(content, "pdf")

@@ -154,7 +154,7 @@ def send_rejection_to_expert(order_id: int) -> bool:
     context = {
         "expert": order.assigned_expert,
         "desk_url": _desk_url(order),
-        "reason": order.rejection_reason,
+        "reason": order.reading.rejection_reason,
     }
     return _send(
         "expert_rejection",

@@ -7,6 +7,7 @@ from orders import notices, services
 from orders.models import Notice, Order
 from orders.whatsapp import WhatsAppError
 from tests import whatsapp_fake
+from tests.experts.conftest import fill_content
 from tests.factories import ExpertFactory, OrderFactory
 from tests.sanctuaire.helpers import answers, open_intake
 
@@ -29,10 +30,7 @@ def fake_whatsapp():
 def _deliver(order: Order, capture) -> None:
     author, validator = ExpertFactory(), ExpertFactory()
     services.claim(order, expert=author, actor=author.user)
-    Order.objects.filter(pk=order.pk).update(
-        archetype="L’Étoile", reading="Votre chemin.", ritual="Une bougie."
-    )
-    order.refresh_from_db()
+    fill_content(order)
     services.submit_for_validation(order, actor=author.user)
     with capture(execute=True):
         services.approve(order, validator=validator.user)

@@ -21,6 +21,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0006_delivery_promise")]
+    dependencies = [("orders", "0009_delivery_promise")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('experts', '0003_generation_callback'),
-        ('orders', '0005_offer_updated_at'),
+        ('orders', '0008_remove_order_reading_columns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
