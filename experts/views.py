@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from experts import generation
-from experts.access import expert_required
+from experts.access import expert_required, validator_required
+from experts.diff import diff_words, has_changes
 from experts.files import AUDIO_CONTENT_TYPES, PDF_CONTENT_TYPE
 from experts.forms import (
     ApproveForm,
@@ -34,15 +35,21 @@ from experts.forms import (
     DeskPasswordResetForm,
     GenerateForm,
     RejectForm,
+    file_field_name,
 )
 from experts.history import history
 from experts.models import Expert
 from experts.services import WorkRefused, save_content
 from experts.svg import sanitize_svg_or_empty
 from orders import services as order_services
-from orders.exceptions import ClaimRefused, ContentIncomplete, TransitionRefused
-from orders.models import Order, OrderEvent, OrderPhoto, Reading
-from orders.sections import Kind, sections_for_level
+from orders.exceptions import (
+    ClaimRefused,
+    ContentIncomplete,
+    TransitionRefused,
+    ValidationRefused,
+)
+from orders.models import Order, OrderEvent, OrderPhoto, Reading, ReadingVersion
+from orders.sections import BY_NAME, Kind, sections_for_level
 
 logger = logging.getLogger(__name__)
 
@@ -247,13 +254,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@expert_required
+@validator_required
 @require_GET
 def validation_queue(request: HttpRequest) -> HttpResponse:
-    """Content waiting for a second look, the longest-waiting first (SPEC §8.4)."""
+    """Content waiting for a second look, the longest-waiting first (SPEC §8.4).
+
+    A reading is not in the queue of anyone who wrote any part of it.
+    """
     level = _level_filter(request)
-    orders = Order.objects.filter(status=Status.AWAITING_VALIDATION).select_related(
-        "assigned_expert", "reading"
+    orders = (
+        Order.objects.filter(status=Status.AWAITING_VALIDATION)
+        .exclude(reading__writers=request.user)
+        .select_related("assigned_expert", "reading")
     )
     if level:
         orders = orders.filter(level=level)
@@ -315,6 +327,65 @@ def _sections(order: Order, reading: Reading, form: ContentForm | None = None) -
                 "text": reading.text(section.name) if section.is_text else "",
                 "url": url,
                 "field": form[section.name] if form is not None else None,
+                "file_field": form[file_field_name(section)]
+                if form is not None and section.kind == Kind.SVG
+                else None,
+            }
+        )
+    return rows
+
+
+def _preview(order: Order, reading: Reading, version: ReadingVersion | None) -> list[dict]:
+    """The reading as the client will see it (the Sanctuaire's rows), from the desk's files."""
+    texts = version.texts if version is not None else reading.texts
+    rows = []
+    for section in sections_for_level(order.level):
+        row = {"section": section, "title": str(section.client_title), "text": "", "url": ""}
+        if section.kind in SECTION_URLS:
+            present = reading.has(section) if section.is_file else bool(texts.get(section.name))
+            if present:
+                row["url"] = reverse(SECTION_URLS[section.kind], args=[order.public_id])
+        else:
+            row["text"] = texts.get(section.name, "")
+        rows.append(row)
+    return rows
+
+
+def _changes(order: Order, versions: list[ReadingVersion]) -> list[dict]:
+    """Each text section of the last version against the one before it (SPEC §8.4)."""
+    if len(versions) < 2:
+        return []
+    before, after = versions[-2], versions[-1]
+    return [
+        {
+            "section": section,
+            "segments": segments,
+            "changed": has_changes(segments),
+        }
+        for section in sections_for_level(order.level)
+        if section.kind in {Kind.SHORT_TEXT, Kind.TEXT}
+        for segments in [diff_words(before.text(section.name), after.text(section.name))]
+    ]
+
+
+def _versions(versions: list[ReadingVersion]) -> list[dict]:
+    rows = []
+    for version in reversed(versions):
+        who = (version.source == "generator" and _("le générateur")) or ""
+        if version.author is not None:
+            try:
+                who = version.author.expert.name
+            except Expert.DoesNotExist:
+                who = version.author.get_username()
+        rows.append(
+            {
+                "version": version,
+                "who": who,
+                "files": [
+                    {"label": BY_NAME[name].label, "name": stored.rsplit("/", 1)[-1]}
+                    for name, stored in version.files.items()
+                    if stored and name in BY_NAME
+                ],
             }
         )
     return rows
@@ -328,29 +399,42 @@ def _render_order(
     reject_form: RejectForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    is_mine = order.assigned_expert_id == request.expert.pk
+    expert_pk = request.expert.pk if request.expert is not None else None
+    is_mine = expert_pk is not None and order.assigned_expert_id == expert_pk
     can_edit = order.status == Status.PROCESSING and is_mine
     # Nobody wrote anything yet: an empty reading to show, saved by the first write.
     reading = order.reading_or_none or Reading(order=order)
+    versions = (
+        list(reading.versions.select_related("author__expert")) if reading.pk is not None else []
+    )
+    wrote_it = reading.written_by(request.user)
+    awaiting = order.status == Status.AWAITING_VALIDATION
     if can_edit and content_form is None:
         content_form = ContentForm(level=order.level, initial=reading.texts)
+    now = timezone.now()
     context = {
         "order": order,
         "reading": reading,
         "is_mine": is_mine,
-        "can_claim": order.status == Status.PAID
+        "can_claim": expert_pk is not None
+        and order.status == Status.PAID
         and order.intake_submitted_at is not None
-        and not order.reserved_for_another(request.expert.pk),
+        and not order.reserved_for_another(expert_pk),
         "reserved_to": order.expert.name
         if order.status == Status.PAID
         and order.expert is not None
         and order.reserved_until is not None
-        and order.reserved_until > timezone.now()
+        and order.reserved_until > now
         else "",
         "is_late": order.is_late,
-        "now": timezone.now(),
+        "now": now,
         "can_edit": can_edit,
-        "can_validate": order.status == Status.AWAITING_VALIDATION,
+        # The second look is someone else's (SPEC §8.4).
+        "can_validate": awaiting and not wrote_it,
+        "wrote_it": awaiting and wrote_it,
+        "preview": _preview(order, reading, versions[-1] if versions else None) if awaiting else [],
+        "changes": _changes(order, versions) if awaiting else [],
+        "versions": _versions(versions),
         "generator_ready": generation.is_configured(),
         "content_form": content_form if can_edit else None,
         "generate_form": GenerateForm(initial={"instructions": reading.instructions}),
@@ -365,7 +449,7 @@ def _render_order(
     return render(request, "experts/order.html", context, status=status)
 
 
-@expert_required
+@validator_required
 @require_GET
 def order_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _render_order(request, _desk_order(public_id))
@@ -436,8 +520,11 @@ def save_order_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except WorkRefused as refusal:
         messages.error(request, refusal.message)
         return _back(order)
-    messages.success(request, _("Contenu enregistré."))
-    return _back(order)
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("Contenu enregistré."))
+        return _back(order)
+    # "Enregistrer et soumettre": what was typed is saved above, whatever the submission says.
+    return _submit(request, order, saved=True)
 
 
 @expert_required
@@ -473,12 +560,17 @@ def submit_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if order.assigned_expert_id != request.expert.pk:
         messages.error(request, _("Cette commande est prise en charge par un autre expert."))
         return _back(order)
+    return _submit(request, order)
+
+
+def _submit(request: HttpRequest, order: Order, *, saved: bool = False) -> HttpResponse:
     try:
         order_services.submit_for_validation(order, actor=request.user)
     except ContentIncomplete as incomplete:
-        messages.error(
-            request, _("Contenu incomplet : il manque %(labels)s.") % {"labels": incomplete.labels}
-        )
+        message = _("Contenu incomplet : il manque %(labels)s.") % {"labels": incomplete.labels}
+        if saved:
+            message = _("Contenu enregistré, mais pas soumis : %(reason)s") % {"reason": message}
+        messages.error(request, message)
         return _back(order)
     except TransitionRefused as refusal:
         messages.error(request, refusal.message)
@@ -489,7 +581,7 @@ def submit_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("experts:queue")
 
 
-@expert_required
+@validator_required
 @require_POST
 def approve_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
@@ -497,6 +589,9 @@ def approve_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     notes = form.cleaned_data["notes"] if form.is_valid() else ""
     try:
         order_services.approve(order, validator=request.user, notes=notes)
+    except ValidationRefused as refusal:
+        messages.error(request, refusal.message)
+        return _back(order)
     except TransitionRefused as refusal:
         messages.error(request, refusal.message)
         return _back(order)
@@ -508,7 +603,7 @@ def approve_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("experts:validation")
 
 
-@expert_required
+@validator_required
 @require_POST
 def reject_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
@@ -520,6 +615,9 @@ def reject_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return _back(order)
     try:
         order_services.reject(order, validator=request.user, reason=form.cleaned_data["reason"])
+    except ValidationRefused as refusal:
+        messages.error(request, refusal.message)
+        return _back(order)
     except TransitionRefused as refusal:
         messages.error(request, refusal.message)
         return _back(order)
@@ -551,7 +649,7 @@ def _file_response(name: str, content_type: str, *, download_as: str = "") -> Fi
     return response
 
 
-@expert_required
+@validator_required
 @require_GET
 def order_photo(request: HttpRequest, public_id: UUID, photo_id: UUID) -> FileResponse:
     order = _desk_order(public_id)
@@ -569,7 +667,7 @@ def _desk_reading(public_id: UUID) -> Reading:
     return reading
 
 
-@expert_required
+@validator_required
 @require_GET
 def order_audio(request: HttpRequest, public_id: UUID) -> FileResponse:
     audio = _desk_reading(public_id).audio
@@ -579,7 +677,7 @@ def order_audio(request: HttpRequest, public_id: UUID) -> FileResponse:
     return _file_response(audio.name, AUDIO_CONTENT_TYPES[extension])
 
 
-@expert_required
+@validator_required
 @require_GET
 def order_pdf(request: HttpRequest, public_id: UUID) -> FileResponse:
     reading = _desk_reading(public_id)
@@ -590,7 +688,7 @@ def order_pdf(request: HttpRequest, public_id: UUID) -> FileResponse:
     )
 
 
-@expert_required
+@validator_required
 @require_GET
 def order_mandala(request: HttpRequest, public_id: UUID) -> HttpResponse:
     # Sanitised on save too; again here for content that arrived another way (import).

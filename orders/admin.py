@@ -14,8 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -160,6 +162,9 @@ class ReadingInline(admin.StackedInline):
     classes = ["collapse"]
     fields = [
         "sections",
+        "versions",
+        "writers_list",
+        "pdf_generated",
         "instructions",
         "generation_requested_at",
         "generation_error",
@@ -195,6 +200,42 @@ class ReadingInline(admin.StackedInline):
             "<dl>{}</dl>",
             format_html_join("", '<dt>{}</dt><dd style="white-space: pre-wrap">{}</dd>', rows),
         )
+
+    @admin.display(description=_("versions soumises"))
+    def versions(self, reading: Reading) -> str:
+        """Each submission, frozen: who, when, its files, its texts (SPEC §5)."""
+        blocks = []
+        for version in reading.versions.select_related("author"):
+            who = version.author.get_username() if version.author else version.source or "—"
+            approved = _(" (approuvée)") if reading.approved_version_id == version.pk else ""
+            texts = "\n\n".join(
+                f"[{name}] {text}" for name, text in version.texts.items() if name != "mandala"
+            )
+            files = ", ".join(name.rsplit("/", 1)[-1] for name in version.files.values() if name)
+            blocks.append(
+                (
+                    _("Version %(number)d%(approved)s — %(who)s, %(date)s")
+                    % {
+                        "number": version.number,
+                        "approved": approved,
+                        "who": who,
+                        "date": date_format(localtime(version.created_at), "j F Y, H:i"),
+                    },
+                    files or "—",
+                    texts or "—",
+                )
+            )
+        if not blocks:
+            return "—"
+        return format_html_join(
+            "",
+            '<p><strong>{}</strong><br>{}</p><p style="white-space: pre-wrap">{}</p>',
+            blocks,
+        )
+
+    @admin.display(description=_("rédigée par"))
+    def writers_list(self, reading: Reading) -> str:
+        return ", ".join(user.get_username() for user in reading.writers.all()) or "—"
 
 
 PAYMENT_FIELDS = [

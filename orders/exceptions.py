@@ -49,3 +49,11 @@ class RefundRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ValidationRefused(Exception):
+    """This person may not give this reading its second look; `message` is French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -463,6 +463,26 @@ class Reading(models.Model):
     )
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("livrée le"), null=True, blank=True)
+    # The version the validator approved: the one the client reads (SPEC §5).
+    approved_version = models.ForeignKey(
+        "ReadingVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version approuvée"),
+    )
+    # Everyone who wrote any part of it, whether or not they submitted: none of them may give
+    # it its second look (SPEC §8.4).
+    writers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="readings_written",
+        verbose_name=_("rédigée par"),
+    )
+    # True when the current PDF was made by the system (made again at each submission); False
+    # when an expert uploaded it (kept as it is).
+    pdf_generated = models.BooleanField(_("PDF généré"), default=False)
 
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
@@ -500,15 +520,67 @@ class Reading(models.Model):
             return bool(getattr(self, section.name))
         return bool(self.text(section.name).strip())
 
+    def client_text(self, name: str) -> str:
+        """A text section as the client reads it: from the approved version (SPEC §5)."""
+        version = self.approved_version
+        return version.text(name) if version is not None else self.text(name)
+
+    def written_by(self, user) -> bool:
+        """Whether `user` wrote any part of it, in any version."""
+        if user is None or not user.is_authenticated or self.pk is None:
+            return False
+        return (
+            self.writers.filter(pk=user.pk).exists() or self.versions.filter(author=user).exists()
+        )
+
 
 def missing_sections(order: Order) -> list[Section]:
-    """The sections its level requires that the order's reading does not have yet."""
+    """The sections its level requires that the order's reading does not have yet.
+
+    The PDF is made by the system from the text sections at submission, so it is never what
+    is missing: the text it would be made from is.
+    """
     reading = order.reading_or_none
     return [
         section
         for section in required_sections(order.level)
-        if reading is None or not reading.has(section)
+        if (reading is None or not reading.has(section)) and section.kind != Kind.PDF
     ]
+
+
+class ReadingVersion(models.Model):
+    """A reading as it was submitted, frozen: the texts, the files' names, who, when (SPEC §5)."""
+
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    texts = models.JSONField(_("textes"), default=dict, blank=True)
+    # File section name → the stored file's name at submission ("" when none).
+    files = models.JSONField(_("fichiers"), default=dict, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("soumise par"),
+    )
+    # Who submitted when it was not a person ("generator").
+    source = models.CharField(_("source"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("soumise le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["reading", "number"]
+        verbose_name = _("version de lecture")
+        verbose_name_plural = _("versions de la lecture")
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "number"], name="reading_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Version %(number)d") % {"number": self.number})
+
+    def text(self, name: str) -> str:
+        return self.texts.get(name, "")
 
 
 class OrderEvent(models.Model):

@@ -138,3 +138,57 @@ def _mandala(pdf: ReadingPDF, svg: str) -> None:
         pdf.set_font("Inter", size=10)
         pdf.set_text_color(*MUTED)
         pdf.multi_cell(0, 6, _("Votre mandala est à contempler dans votre Sanctuaire."))
+
+
+def store_generated_pdf(reading_id: int) -> bool:
+    """Make the PDF of a reading's texts and store it privately; False when an expert's upload
+    stands in its place. Run after the submission commits (a background task where available).
+    """
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+    from django.utils import timezone
+
+    from orders.models import Reading
+    from orders.sections import Kind, sections_for_level
+
+    reading = Reading.objects.select_related("order").get(pk=reading_id)
+    if reading.pdf and not reading.pdf_generated:
+        return False
+    order = reading.order
+    sections = sections_for_level(order.level)
+    content = render_reading(
+        first_name=order.first_name,
+        offer_name=order.offer_name,
+        sections=[
+            (str(section.client_title), reading.text(section.name))
+            for section in sections
+            if section.kind in {Kind.SHORT_TEXT, Kind.TEXT}
+        ],
+        mandala_svg=reading.text("mandala"),
+        dated=timezone.localdate(),
+    )
+    field = Reading._meta.get_field("pdf")
+    name = default_storage.save(
+        field.generate_filename(reading, "lecture.pdf"), ContentFile(content)
+    )
+    old = reading.pdf.name if reading.pdf else ""
+    with transaction.atomic():
+        # Only over a generated PDF (or none): an upload that arrived meanwhile wins.
+        won = (
+            Reading.objects.filter(pk=reading.pk)
+            .exclude(pdf_generated=False, pdf__gt="")
+            .update(pdf=name, pdf_generated=True)
+        )
+        if won:
+            version = reading.versions.order_by("-number").first()
+            if version is not None:
+                version.files = {**version.files, "pdf": name}
+                version.save(update_fields=["files"])
+    if not won:
+        default_storage.delete(name)
+        return False
+    if old and old != name:
+        default_storage.delete(old)
+    logger.info("order %s: reading PDF generated", order.number)
+    return True

@@ -23,7 +23,13 @@ from operations.tasks import enqueue
 from ops import alerts
 from orders import emails, tasks
 from orders.bulk import insert_rows
-from orders.exceptions import ClaimRefused, ContentIncomplete, RefundRefused, TransitionRefused
+from orders.exceptions import (
+    ClaimRefused,
+    ContentIncomplete,
+    RefundRefused,
+    TransitionRefused,
+    ValidationRefused,
+)
 from orders.models import (
     PAID_STATUSES,
     UNPAID_STATUSES,
@@ -32,9 +38,11 @@ from orders.models import (
     Order,
     OrderEvent,
     Reading,
+    ReadingVersion,
     format_cents,
     missing_sections,
 )
+from orders.sections import FILE_SECTIONS, Kind, sections_for_level
 
 logger = logging.getLogger(__name__)
 
@@ -493,17 +501,63 @@ def reading_of(order: Order) -> Reading:
 
 
 def submit_for_validation(order: Order, *, actor=None, source: str = "") -> None:
-    """processing → awaiting_validation, once every section the level requires is there."""
+    """processing → awaiting_validation, once every section the level requires is there.
+
+    The submission freezes a version (texts, files' names, who, when) for the validator to
+    compare; at level 4 the system then typesets the PDF, unless an expert uploaded one.
+    """
     missing = missing_sections(order)
     if missing:
         raise ContentIncomplete(missing)
-    _move(order, Status.AWAITING_VALIDATION, actor=actor, source=source)
+    with transaction.atomic():
+        _move(order, Status.AWAITING_VALIDATION, actor=actor, source=source)
+        reading = Reading.objects.select_for_update().get(pk=reading_of(order).pk)
+        author = actor if actor is not None and actor.is_authenticated else None
+        ReadingVersion.objects.create(
+            reading=reading,
+            number=reading.versions.count() + 1,
+            texts=dict(reading.texts),
+            files={section.name: getattr(reading, section.name).name for section in FILE_SECTIONS},
+            author=author,
+            source=source,
+        )
+        # The submitter, and the expert who holds the order (a generator's content is theirs).
+        writers = {
+            author.pk if author else None,
+            order.assigned_expert.user_id if order.assigned_expert else None,
+        }
+        reading.writers.add(*(pk for pk in writers if pk is not None))
+        if needs_generated_pdf(order, reading):
+            transaction.on_commit(partial(make_reading_pdf, reading.pk), robust=True)
+
+
+def needs_generated_pdf(order: Order, reading: Reading) -> bool:
+    """The level has a PDF and no expert uploaded one: the system makes it."""
+    has_pdf = any(section.kind == Kind.PDF for section in sections_for_level(order.level))
+    return has_pdf and not (reading.pdf and not reading.pdf_generated)
+
+
+def make_reading_pdf(reading_id: int) -> None:
+    """Typeset the PDF of the reading's submitted texts and store it privately (SPEC §5)."""
+    from orders.reading_pdf import store_generated_pdf
+
+    store_generated_pdf(reading_id)
+
+
+def ensure_second_look(order: Order, validator) -> None:
+    """Nobody validates a reading they wrote any part of, superusers included (SPEC §8.4)."""
+    reading = order.reading_or_none
+    if reading is not None and reading.written_by(validator):
+        raise ValidationRefused(
+            _("Un second regard est nécessaire : un autre expert valide cette lecture.")
+        )
 
 
 def reject(order: Order, *, validator, reason: str) -> None:
     """awaiting_validation → processing, with the reason the expert will read."""
     if not reason.strip():
         raise ValueError("a rejection needs a reason")
+    ensure_second_look(order, validator)
     with transaction.atomic():
         # The reading first: `_move` then reloads the order, its reading included.
         Reading.objects.filter(pk=reading_of(order).pk).update(
@@ -516,11 +570,17 @@ def reject(order: Order, *, validator, reason: str) -> None:
 
 
 def approve(order: Order, *, validator, notes: str = "") -> None:
-    """awaiting_validation → completed: delivered to the Sanctuaire, client emailed."""
+    """awaiting_validation → completed: delivered to the Sanctuaire, client emailed.
+
+    The client reads the version approved here, the last one submitted.
+    """
+    ensure_second_look(order, validator)
     with transaction.atomic():
         now = timezone.now()
+        reading = reading_of(order)
         # The reading first: `_move` then reloads the order, its reading included.
-        Reading.objects.filter(pk=reading_of(order).pk).update(
+        Reading.objects.filter(pk=reading.pk).update(
+            approved_version=reading.versions.order_by("-number").first(),
             validated_by=validator,
             validated_at=now,
             validation_notes=notes,

@@ -89,3 +89,48 @@ def test_a_file_over_the_limit_is_refused_while_reading(files_server):
 def test_only_https_to_public_hosts_is_fetched(url):
     with pytest.raises(downloads.DownloadRefused):
         downloads.fetch_audio(url)
+
+
+# --- Through the generator's callback ------------------------------------------------------------
+
+
+def test_the_callback_hands_over_the_audio_by_url_and_the_reading_is_submitted_once_fetched(
+    client, expert_user, files_server, settings, django_capture_on_commit_callbacks
+):
+    from orders import services
+    from orders.models import Order
+    from tests import factories
+    from tests.experts.test_generation import CONTENT, SECRET, _callback
+
+    settings.GENERATION_WEBHOOK_SECRET = SECRET
+    order = factories.OrderFactory(ready=True, offer_level=3)
+    services.claim(order, expert=expert_user.expert, actor=expert_user)
+    payload = {**CONTENT, "blockages_analysis": "B", "audio_url": f"{files_server}/lecture.wav"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _callback(client, order.public_id, payload)
+    assert response.status_code == 200
+    assert response.json()["status"] == "processing"  # answered before the download
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_VALIDATION
+    assert order.reading.audio.name.endswith(".wav")
+    assert order.reading.audio.read() == WAV
+
+
+def test_a_refused_file_leaves_the_reading_with_the_expert_and_says_why(
+    client, expert_user, files_server, settings, django_capture_on_commit_callbacks
+):
+    from orders import services
+    from orders.models import Order
+    from tests import factories
+    from tests.experts.test_generation import CONTENT, SECRET, _callback
+
+    settings.GENERATION_WEBHOOK_SECRET = SECRET
+    order = factories.OrderFactory(ready=True, offer_level=3)
+    services.claim(order, expert=expert_user.expert, actor=expert_user)
+    payload = {**CONTENT, "blockages_analysis": "B", "audio_url": f"{files_server}/page.html"}
+    with django_capture_on_commit_callbacks(execute=True):
+        _callback(client, order.public_id, payload)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PROCESSING
+    assert not order.reading.audio
+    assert "audio n’a pas pu être repris" in order.reading.generation_error

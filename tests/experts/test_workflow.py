@@ -26,7 +26,7 @@ def test_claim_assigns_the_order_to_me_and_moves_it_to_processing(client, expert
     assert paid_order.assigned_expert == expert_user.expert
     event = paid_order.events.get()
     assert (event.from_status, event.to_status, event.actor) == ("paid", "processing", expert_user)
-    assert "Soumettre pour validation" in _page(client, paid_order)
+    assert "Enregistrer et soumettre" in _page(client, paid_order)
 
 
 def test_second_expert_cannot_claim_a_taken_order(client, other_expert_user, processing_order):

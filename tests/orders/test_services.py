@@ -91,8 +91,9 @@ def test_submission_needs_the_content_of_the_level():
     assert [section.name for section in incomplete.value.missing] == [
         "ritual",
         "blockages_analysis",
+        "audio",
     ]
-    assert incomplete.value.labels == "rituel, analyse des blocages"
+    assert incomplete.value.labels == "rituel, analyse des blocages, audio"
     assert Order.objects.get(pk=order.pk).status == S.PROCESSING
 
 
