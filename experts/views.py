@@ -277,6 +277,7 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
             "level": level,
             "levels": LEVELS,
             "stats": desk_stats(),
+            "now": timezone.now(),
             "desk_section": "validation",
         },
     )

@@ -127,7 +127,7 @@ def client_status(order: Order) -> ClientStatus:
     if order.status == Status.COMPLETED:
         return ClientStatus(
             _("Votre lecture est arrivée"),
-            _("Elle vous attend dans votre Sanctuaire."),
+            _("Elle reste à votre disposition dans votre Sanctuaire."),
         )
     return ClientStatus(
         _("Commande remboursée"),
