@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -297,8 +298,15 @@ def _desk_order(public_id: UUID) -> Order:
 def _intake(order: Order) -> list[tuple[str, object]]:
     rows = [
         (_("Prénom"), order.first_name),
-        (_("Date de naissance"), order.date_of_birth),
-        (_("Heure de naissance"), order.birth_time),
+        # Dates in French ("17 mai 1990", "08:30"), not as the database stores them.
+        (
+            _("Date de naissance"),
+            date_format(order.date_of_birth, "j F Y") if order.date_of_birth else None,
+        ),
+        (
+            _("Heure de naissance"),
+            time_format(order.birth_time, "H:i") if order.birth_time else None,
+        ),
         (_("Lieu de naissance"), order.birth_place),
         (_("Question"), order.question),
         (_("Question de vie"), order.life_question),

@@ -267,3 +267,16 @@ def test_the_history_reads_as_french_sentences(
         assert sentence in history
     assert "→" not in history
     assert "1 décembre 2026, 11:00" in history  # Paris time, in French
+
+
+def test_the_order_page_gives_the_birth_date_in_french(client, expert_user):
+    import datetime
+
+    order = factories.OrderFactory(
+        ready=True, date_of_birth=datetime.date(1990, 5, 17), birth_time=datetime.time(8, 30)
+    )
+    client.force_login(expert_user)
+    page = _page(client, order)
+    assert "17 mai 1990" in page
+    assert "08:30" in page
+    assert "1990-05-17" not in page
