@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from orders import notices
-from orders.intake import intake_key
+from orders.intake_keys import intake_key
 from orders.models import EmailFailure, Notice, Order
 from sanctuaire import tokens
 

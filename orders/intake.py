@@ -8,10 +8,8 @@ import io
 import logging
 import warnings
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 
-from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from orders import emails
+from orders.intake_keys import intake_key, key_opens  # noqa: F401 (the form's link, used here)
 from orders.models import Order, OrderPhoto
 
 logger = logging.getLogger(__name__)
@@ -36,9 +36,6 @@ PHOTO_FORMATS = {
     "GIF": ("image/gif", "gif"),
     "WEBP": ("image/webp", "webp"),
 }
-
-KEY_SALT = "orders.intake"
-KEY_LIFETIME = timedelta(days=30)
 
 
 class PhotoRefused(Exception):
@@ -138,22 +135,6 @@ def store_photo(order: Order, photo: CleanPhoto) -> OrderPhoto:
     return record
 
 
-# --- The form link in the payment email -------------------------------------------------------
-
-
-def intake_key(order: Order) -> str:
-    """Signed proof that the holder received the order's email (opens the form elsewhere)."""
-    return signing.dumps(str(order.public_id), salt=KEY_SALT)
-
-
-def key_opens(order: Order, key: str) -> bool:
-    try:
-        value = signing.loads(key, salt=KEY_SALT, max_age=KEY_LIFETIME)
-    except signing.BadSignature:
-        return False
-    return value == str(order.public_id)
-
-
 # --- Saving -----------------------------------------------------------------------------------
 
 INTAKE_FIELDS = [
@@ -181,8 +162,6 @@ def save_intake(
 
     The first filling makes the order workable: the expert it is reserved to hears of it.
     """
-    from orders import emails  # emails read the intake link from here
-
     with transaction.atomic():
         now = timezone.now()
         fields = {name: data[name] for name in INTAKE_FIELDS}

@@ -201,14 +201,12 @@ def _record_payment(order: Order, *, source: str, payment_status: str, note: str
 
 def _chose_a_person(order: Order) -> bool:
     """The client named an expert who works at the desk (not the house persona)."""
-    from experts.models import Expert
-
-    return (
-        order.expert_id is not None
-        and Expert.objects.filter(
-            pk=order.expert_id, is_active=True, is_house=False, user__isnull=False
-        ).exists()
-    )
+    return Order.objects.filter(
+        pk=order.pk,
+        expert__is_active=True,
+        expert__is_house=False,
+        expert__user__isnull=False,
+    ).exists()
 
 
 def mark_failed(
