@@ -44,7 +44,7 @@ def test_the_payment_email_and_the_confirmation_say_by_when(
     with django_capture_on_commit_callbacks(execute=True):
         services.mark_paid(order, source="test")
     (message,) = mailoutbox
-    assert "Votre lecture vous sera remise au plus tard le jeudi 3 décembre 2026." in message.body
+    assert "Livraison : au plus tard le jeudi 3 décembre 2026" in message.body
     page = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
     assert "Paiement reçu : à vous de nous parler de vous" in page
     assert "Votre lecture vous sera remise au plus tard le jeudi 3 décembre." in page

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('experts', '0003_generation_callback'),
-        ('orders', '0008_remove_order_reading_columns'),
+        ('orders', '0011_order_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -16,11 +16,6 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(
             model_name='order',
             name='order_status_paid_at',
-        ),
-        migrations.AddField(
-            model_name='offer',
-            name='delivery_hours',
-            field=models.PositiveSmallIntegerField(default=72, help_text='Promis au client à partir du paiement ; la file des experts en dépend.', verbose_name='délai de livraison (heures)'),
         ),
         migrations.AddField(
             model_name='order',
