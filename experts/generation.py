@@ -224,7 +224,7 @@ def apply_callback(
             raise ContentIncomplete([section for section in missing if not section.is_file])
         if file_urls:
             # The files come later, fetched and checked by content; the submission follows.
-            transaction.on_commit(partial(fetch_generated_files, order.pk, file_urls), robust=True)
+            enqueue(fetch_generated_files, order.pk, file_urls)
             return Order.Status.PROCESSING
         if missing:
             _note_missing(reading, missing)
@@ -242,6 +242,7 @@ def _note_missing(reading: Reading, missing: list[Section]) -> None:
     )
 
 
+@retried_task(attempts=3, first_delay=timedelta(seconds=30))
 def fetch_generated_files(order_id: int, file_urls: dict[str, str]) -> None:
     """Download the generator's files, check them by content and size, store them privately,
     then submit the reading if it is complete. A refused file is reported to the expert."""

@@ -8,7 +8,6 @@ import io
 import logging
 import warnings
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from orders import emails
+from operations.tasks import enqueue
+from orders import tasks
 from orders.intake_keys import intake_key, key_opens  # noqa: F401 (the form's link, used here)
 from orders.models import Order, OrderPhoto
 
@@ -180,7 +180,7 @@ def save_intake(
         if not won:
             return False
         if first and order.reserved_until is not None and order.reserved_until > now:
-            transaction.on_commit(partial(emails.send_order_ready_to_expert, order.pk), robust=True)
+            enqueue(tasks.send_expert_order_ready_email, order.pk)
         for photo in remove:
             photo.delete()
         for photo in photos:

@@ -20,6 +20,7 @@ TEMPLATES = {
 
 
 def wants_whatsapp(order: Order) -> bool:
+    """The client chose WhatsApp and it is configured (checked first: it costs no query)."""
     return (
         whatsapp.is_configured()
         and order.delivery_format == Order.DeliveryFormat.WHATSAPP

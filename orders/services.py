@@ -7,7 +7,6 @@ same transaction: the change and its tasks commit together or not at all.
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,7 +20,7 @@ from billing import services as billing
 from billing.models import Refund
 from operations.tasks import enqueue
 from ops import alerts
-from orders import emails, tasks
+from orders import notices, tasks
 from orders.bulk import insert_rows
 from orders.exceptions import (
     ClaimRefused,
@@ -173,7 +172,8 @@ def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -
             return False
         _record_payment(order, source=source, payment_status=payment_status)
         enqueue(tasks.send_payment_received_email, order.pk)
-        enqueue(tasks.send_whatsapp_notice, order.pk, Notice.Kind.PAYMENT)
+        if notices.wants_whatsapp(order):
+            enqueue(tasks.send_whatsapp_notice, order.pk, Notice.Kind.PAYMENT)
     return True
 
 
@@ -526,20 +526,13 @@ def submit_for_validation(order: Order, *, actor=None, source: str = "") -> None
         }
         reading.writers.add(*(pk for pk in writers if pk is not None))
         if needs_generated_pdf(order, reading):
-            transaction.on_commit(partial(make_reading_pdf, reading.pk), robust=True)
+            enqueue(tasks.make_reading_pdf, reading.pk)
 
 
 def needs_generated_pdf(order: Order, reading: Reading) -> bool:
     """The level has a PDF and no expert uploaded one: the system makes it."""
     has_pdf = any(section.kind == Kind.PDF for section in sections_for_level(order.level))
     return has_pdf and not (reading.pdf and not reading.pdf_generated)
-
-
-def make_reading_pdf(reading_id: int) -> None:
-    """Typeset the PDF of the reading's submitted texts and store it privately (SPEC §5)."""
-    from orders.reading_pdf import store_generated_pdf
-
-    store_generated_pdf(reading_id)
 
 
 def ensure_second_look(order: Order, validator) -> None:
@@ -564,7 +557,10 @@ def reject(order: Order, *, validator, reason: str) -> None:
             updated_at=timezone.now(),
         )
         _move(order, Status.PROCESSING, actor=validator, note=reason)
-        transaction.on_commit(partial(emails.send_rejection_to_expert, order.pk), robust=True)
+        revision = (
+            Reading.objects.filter(order=order).values_list("revision_count", flat=True).get()
+        )
+        enqueue(tasks.send_expert_rejection_email, order.pk, revision)
 
 
 def approve(order: Order, *, validator, notes: str = "") -> None:
@@ -587,7 +583,8 @@ def approve(order: Order, *, validator, notes: str = "") -> None:
         )
         _move(order, Status.COMPLETED, actor=validator, note=notes)
         enqueue(tasks.send_delivery_email, order.pk)
-        enqueue(tasks.send_whatsapp_notice, order.pk, Notice.Kind.DELIVERY)
+        if notices.wants_whatsapp(order):
+            enqueue(tasks.send_whatsapp_notice, order.pk, Notice.Kind.DELIVERY)
 
 
 # --- Legacy import (SPEC §10) -----------------------------------------------------------------

@@ -77,3 +77,31 @@ def send_refund_email(refund_id: int) -> bool:
 @retried_task(**EMAIL_RETRIES)
 def send_whatsapp_notice(order_id: int, kind: str) -> bool:
     return notices.send_whatsapp_notice(order_id, kind)
+
+
+# The desk's e-mails to experts (SPEC §8.2), sent once each like the clients'.
+@retried_task(**EMAIL_RETRIES, give_up=_gave_up("expert_order_ready"))
+def send_expert_order_ready_email(order_id: int) -> bool:
+    return send_once(
+        f"expert_order_ready:{order_id}",
+        "expert_order_ready",
+        partial(emails.send_order_ready_to_expert, order_id),
+    )
+
+
+@retried_task(**EMAIL_RETRIES, give_up=_gave_up("expert_rejection"))
+def send_expert_rejection_email(order_id: int, revision: int) -> bool:
+    """One per rejection: the revision count tells two rejections of one order apart."""
+    return send_once(
+        f"expert_rejection:{order_id}:{revision}",
+        "expert_rejection",
+        partial(emails.send_rejection_to_expert, order_id),
+    )
+
+
+@retried_task(attempts=3, first_delay=timedelta(seconds=30))
+def make_reading_pdf(reading_id: int) -> bool:
+    """Typeset the submitted reading's PDF (SPEC §5); running it again makes the same PDF."""
+    from orders.reading_pdf import store_generated_pdf
+
+    return store_generated_pdf(reading_id)

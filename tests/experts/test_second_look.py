@@ -247,7 +247,7 @@ def test_a_complete_level_four_reading_gets_a_generated_pdf_behind_the_ownership
 def test_an_uploaded_pdf_replaces_the_generated_one(client, expert_user):
     pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
     order = _submitted(expert_user, level=4)
-    assert order.reading.pdf_generated is False  # made after the commit (none in this test)
+    assert order.reading.pdf_generated  # the system made one at the submission
     services.reject(order, validator=factories.ExpertFactory().user, reason="Le PDF.")
     client.force_login(expert_user)
     client.post(

@@ -232,8 +232,11 @@ def test_full_loop_from_paid_to_delivered(
         ("awaiting_validation", expert_user.username),
         ("completed", other_expert_user.username),
     ]
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == [paid_order.email]
+    # The author heard of the rejection, then the client of the delivery.
+    assert [message.to for message in mailoutbox] == [
+        [expert_user.expert.email],
+        [paid_order.email],
+    ]
     page = _page(client, paid_order)
     assert "dans le Sanctuaire du client" in page
     assert f"Validée par {other_expert_user.username}" in page
