@@ -183,7 +183,7 @@ def build(start: date, end: date, now: datetime | None = None) -> Dashboard:
         by_expert=sorted(by_expert.items()),
         backlog=backlog,
         late=list(
-            late_orders(now).select_related("assigned_expert").order_by("intake_submitted_at")[:50]
+            late_orders(now).select_related("assigned_expert").order_by("due_at")[:50]
         ),
         flagged=list(
             Order.objects.filter(

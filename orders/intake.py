@@ -8,6 +8,7 @@ import io
 import logging
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage

@@ -2,7 +2,6 @@
 
 import secrets
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -343,9 +342,6 @@ class Order(models.Model):
             return None
 
 
-# An order without its offer (an imported one) is promised what an offer is by default.
-_DEFAULT_PROMISE_HOURS = Offer._meta.get_field("delivery_hours").default
-
 # The orders an expert still owes: paid, and not yet delivered (or refunded).
 BACKLOG_STATUSES = frozenset(
     {Order.Status.PAID, Order.Status.PROCESSING, Order.Status.AWAITING_VALIDATION}
@@ -353,12 +349,9 @@ BACKLOG_STATUSES = frozenset(
 
 
 def due_at(order: Order):
-    """When the reading is promised: the offer's delivery_hours after the client sent the form
-    (None before the form: the promise does not run yet)."""
-    if order.intake_submitted_at is None:
-        return None
-    hours = order.offer.delivery_hours if order.offer_id else _DEFAULT_PROMISE_HOURS
-    return order.intake_submitted_at + timedelta(hours=hours)
+    """When the reading is promised (SPEC §4): the offer's delivery_hours after the payment,
+    stored on the order when it is paid (None before)."""
+    return order.due_at
 
 
 def is_late(order: Order, now=None) -> bool:
@@ -367,19 +360,9 @@ def is_late(order: Order, now=None) -> bool:
 
 
 def late_orders(now=None) -> models.QuerySet:
-    """Orders past their delivery promise: in the backlog, form sent longer ago than the offer
-    promises. One condition per promise the catalogue uses (a handful of offers)."""
+    """Orders past their delivery promise, still owed (the (status, due_at) index)."""
     now = now or timezone.now()
-    hours = set(Offer.objects.values_list("delivery_hours", flat=True))
-    overdue = models.Q(
-        offer__isnull=True,
-        intake_submitted_at__lt=now - timedelta(hours=_DEFAULT_PROMISE_HOURS),
-    )
-    for promise in hours:
-        overdue |= models.Q(
-            offer__delivery_hours=promise, intake_submitted_at__lt=now - timedelta(hours=promise)
-        )
-    return Order.objects.filter(overdue, status__in=BACKLOG_STATUSES)
+    return Order.objects.filter(status__in=BACKLOG_STATUSES, due_at__lt=now)
 
 
 # Before payment: the order may still be paid. No transition leads back here from a paid state

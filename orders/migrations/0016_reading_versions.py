@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0014_notice'),
+        ('orders', '0015_notice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0013_order_delivery_promise_defaults'),
+        ('orders', '0014_order_delivery_promise_defaults'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('experts', '0003_generation_callback'),
-        ('orders', '0011_order_language'),
+        ('orders', '0012_money_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

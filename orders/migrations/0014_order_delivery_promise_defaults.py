@@ -19,6 +19,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0012_order_delivery_promise")]
+    dependencies = [("orders", "0013_order_delivery_promise")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -18,6 +18,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0015_reading_versions")]
+    dependencies = [("orders", "0016_reading_versions")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
