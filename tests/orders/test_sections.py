@@ -144,5 +144,8 @@ def _give(reading: Reading, section) -> None:
         reading.audio.save(
             "audio.wav", ContentFile(b"RIFF$\x00\x00\x00WAVEfmt " + bytes(40)), save=False
         )
+    elif section.kind == Kind.SVG:
+        svg = '<svg xmlns="http://www.w3.org/2000/svg"><circle r="3"/></svg>'
+        reading.write_texts({section.name: svg})  # sanitised on save: it must be a drawing
     else:
         reading.write_texts({section.name: "Texte."})
