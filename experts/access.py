@@ -1,7 +1,8 @@
 """Who enters the desk (SPEC §8.1): an active user with an active Expert profile.
 
-A superuser without an Expert profile is refused like a client: the admin is at /admin/, and
-every desk decision is recorded against an expert. Give an admin a profile to let them in.
+A superuser without an Expert profile is refused like a client, except on the order and
+validation pages (validator_required), where they may give a reading its second look. To claim
+and write, give them an Expert profile.
 """
 
 from collections.abc import Callable
@@ -34,6 +35,23 @@ def expert_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             return redirect_to_login(request.get_full_path())
         expert = active_expert(request.user)
         if expert is None:
+            return render(request, "experts/forbidden.html", status=403)
+        request.expert = expert
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def validator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Like expert_required, and an active superuser without an Expert profile may come in to
+    validate (SPEC §8.4): `request.expert` is None for them."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        expert = active_expert(request.user)
+        if expert is None and not (request.user.is_active and request.user.is_superuser):
             return render(request, "experts/forbidden.html", status=403)
         request.expert = expert
         return view(request, *args, **kwargs)

@@ -3,6 +3,7 @@
 import logging
 from uuid import UUID
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -18,7 +19,7 @@ from lumira.jsonapi import (
 )
 from orders.exceptions import ContentIncomplete, TransitionRefused
 from orders.models import Order
-from orders.sections import TEXT_SECTIONS, Kind
+from orders.sections import FILE_SECTIONS, TEXT_SECTIONS, Kind
 from orders.svg import InvalidSvg, sanitize_svg
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,24 @@ def _read_content(data: dict) -> dict[str, str]:
     return content
 
 
+def _read_file_urls(data: dict) -> dict[str, str]:
+    """The files the generator hands over as URLs: "audio_url", "pdf_url" (HTTPS)."""
+    urls = {}
+    for section in FILE_SECTIONS:
+        key = f"{section.name}_url"
+        if key not in data:
+            continue
+        value = optional_str(data, key, max_length=2000)
+        local = settings.GENERATION_FILES_ALLOW_LOCAL and value.lower().startswith("http://")
+        if value and not value.lower().startswith("https://") and not local:
+            raise BadRequest(
+                f"Le champ « {key} » doit être une adresse https://.", ErrorCode.INVALID_PARAMETER
+            )
+        if value:
+            urls[section.name] = value
+    return urls
+
+
 @csrf_exempt
 @json_methods("POST")
 def callback(request: HttpRequest, public_id: UUID) -> JsonResponse:
@@ -57,7 +76,9 @@ def callback(request: HttpRequest, public_id: UUID) -> JsonResponse:
             return json_error(
                 "Signature absente, invalide ou expirée.", ErrorCode.INVALID_SIGNATURE
             )
-        content = _read_content(read_json(request))
+        data = read_json(request)
+        content = _read_content(data)
+        file_urls = _read_file_urls(data)
     except BadRequest as error:
         return error.response()
     order = Order.objects.filter(public_id=public_id).first()
@@ -65,7 +86,9 @@ def callback(request: HttpRequest, public_id: UUID) -> JsonResponse:
         return json_error("Commande introuvable.", ErrorCode.ORDER_NOT_FOUND, 404)
     signature = request.headers[generation.SIGNATURE_HEADER]
     try:
-        applied = generation.apply_callback(order, content, signature=signature)
+        outcome = generation.apply_callback(
+            order, content, file_urls=file_urls, signature=signature
+        )
     except TransitionRefused:
         order.refresh_from_db()
         return json_error(
@@ -77,8 +100,8 @@ def callback(request: HttpRequest, public_id: UUID) -> JsonResponse:
         return json_error(
             generation.record_incomplete(order, error.missing), ErrorCode.INVALID_PARAMETER
         )
-    if not applied:
+    if outcome is None:
         logger.info("order %s: generation callback replayed", order.number)
         return JsonResponse({"status": "duplicate", "duplicate": True})
-    logger.info("order %s: generated content received", order.number)
-    return JsonResponse({"status": "awaiting_validation", "duplicate": False})
+    logger.info("order %s: generated content received (%s)", order.number, outcome)
+    return JsonResponse({"status": outcome, "duplicate": False})

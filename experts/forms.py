@@ -82,7 +82,9 @@ def section_field(section: Section) -> forms.Field:
             label=_("%(label)s (code SVG)") % {"label": label},
             max_length=section.max_length,
             required=False,
-            widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "class": "code"}),
+            widget=forms.Textarea(
+                attrs={"rows": 6, "spellcheck": "false", "class": "code", "data-svg-text": ""}
+            ),
             help_text=_("Scripts, liens externes et gestionnaires d’événements sont retirés."),
         )
     if section.kind == Kind.AUDIO:
@@ -102,18 +104,71 @@ def section_field(section: Section) -> forms.Field:
     )
 
 
+class SvgFileField(forms.FileField):
+    """The mandala as an .svg file: read as UTF-8 text, sanitised like pasted code."""
+
+    def __init__(self, section: Section, **kwargs) -> None:
+        self.section = section
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> str:
+        upload = super().clean(data, initial)
+        if not upload:
+            return ""
+        if upload.size > self.section.max_length:
+            raise forms.ValidationError(
+                _("Fichier trop lourd (%(size)s) : %(limit)s au maximum.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(self.section.max_length),
+                }
+            )
+        try:
+            markup = upload.read().decode("utf-8-sig")
+            return sanitize_svg(markup)
+        except (UnicodeDecodeError, InvalidSvg):
+            raise forms.ValidationError(
+                _("Ce fichier n’est pas un SVG lisible (un document <svg>…</svg> en UTF-8).")
+            ) from None
+
+
+def file_field_name(section: Section) -> str:
+    """The editor's upload field beside a pasted SVG section: "mandala_file"."""
+    return f"{section.name}_file"
+
+
 class ContentForm(forms.Form):
-    """The reading's editor: one field per section of the order's level (orders.sections)."""
+    """The reading's editor: one field per section of the order's level (orders.sections).
+
+    An SVG section has two fields: the code (pasted, or filled by the page's script from a
+    chosen file) and the file itself, which wins when both come.
+    """
 
     def __init__(self, *args, level: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.sections = sections_for_level(level)
         for section in self.sections:
             self.fields[section.name] = section_field(section)
+            if section.kind == Kind.SVG:
+                self.fields[file_field_name(section)] = SvgFileField(
+                    section,
+                    label=_("…ou un fichier SVG"),
+                    required=False,
+                    widget=forms.FileInput(
+                        attrs={"accept": ".svg,image/svg+xml", "data-svg-file": ""}
+                    ),
+                )
 
     def texts(self) -> dict[str, str]:
         """The cleaned text-like sections, by name."""
-        return {s.name: self.cleaned_data[s.name] for s in self.sections if s.is_text}
+        texts = {s.name: self.cleaned_data[s.name] for s in self.sections if s.is_text}
+        for section in self.sections:
+            uploaded = (
+                self.cleaned_data.get(file_field_name(section)) if section.kind == Kind.SVG else ""
+            )
+            if uploaded:
+                texts[section.name] = uploaded
+        return texts
 
     def new_files(self) -> dict[str, UploadedFile]:
         """The sections that received a new file, by name."""

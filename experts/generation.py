@@ -19,18 +19,21 @@ import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from experts import downloads
 from experts.models import Expert, GenerationCallback
 from experts.services import WorkRefused, ensure_can_work, still_mine
 from operations.tasks import enqueue, retried_task
 from orders import services as order_services
-from orders.exceptions import TransitionRefused
-from orders.models import Order, Reading
-from orders.sections import Section, text_sections_for_level
+from orders.exceptions import ContentIncomplete, TransitionRefused
+from orders.models import Order, Reading, missing_sections
+from orders.sections import BY_NAME, Section, text_sections_for_level
 
 logger = logging.getLogger(__name__)
 
@@ -192,19 +195,23 @@ def call_generator(order_id: int) -> None:
 # --- Inbound: the callback -----------------------------------------------------------------------
 
 
-def apply_callback(order: Order, content: dict[str, str], *, signature: str) -> bool:
-    """Store the generated sections (text by section name) and submit them; False when this
-    callback was already applied.
+def apply_callback(
+    order: Order, content: dict[str, str], *, file_urls: dict[str, str], signature: str
+) -> str | None:
+    """Store the generated sections (text by section name) and submit them when complete.
 
-    Raises TransitionRefused when the order no longer waits for content, ContentIncomplete
-    when a section its level needs is missing: in both cases nothing is stored.
+    Returns the order's status afterwards ("awaiting_validation", or "processing" while files
+    are fetched or when a file section is still missing for the expert to add); None when this
+    callback was already applied. Raises TransitionRefused when the order no longer waits for
+    content, ContentIncomplete when a text section its level needs is missing: in both cases
+    nothing is stored.
     """
     with transaction.atomic():
         try:
             with transaction.atomic():  # savepoint: a replay undoes only this insert
                 GenerationCallback.objects.create(order=order, signature=signature)
         except IntegrityError:
-            return False
+            return None
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status != Order.Status.PROCESSING:
             raise TransitionRefused(order.status, Order.Status.AWAITING_VALIDATION)
@@ -212,8 +219,69 @@ def apply_callback(order: Order, content: dict[str, str], *, signature: str) -> 
         reading.write_texts(content)
         reading.generation_error = ""
         reading.save(update_fields=["texts", "generation_error", "updated_at"])
+        missing = missing_sections(order)
+        if any(not section.is_file for section in missing):
+            raise ContentIncomplete([section for section in missing if not section.is_file])
+        if file_urls:
+            # The files come later, fetched and checked by content; the submission follows.
+            enqueue(fetch_generated_files, order.pk, file_urls)
+            return Order.Status.PROCESSING
+        if missing:
+            _note_missing(reading, missing)
+            return Order.Status.PROCESSING
         order_services.submit_for_validation(order, source="generator")
-    return True
+    return Order.Status.AWAITING_VALIDATION
+
+
+def _note_missing(reading: Reading, missing: list[Section]) -> None:
+    labels = ", ".join(str(section.label) for section in missing)
+    Reading.objects.filter(pk=reading.pk).update(
+        generation_error=(
+            _("Textes reçus du générateur ; il manque encore : %(labels)s.") % {"labels": labels}
+        )[:255]
+    )
+
+
+@retried_task(attempts=3, first_delay=timedelta(seconds=30))
+def fetch_generated_files(order_id: int, file_urls: dict[str, str]) -> None:
+    """Download the generator's files, check them by content and size, store them privately,
+    then submit the reading if it is complete. A refused file is reported to the expert."""
+    order = Order.objects.select_related("reading").get(pk=order_id)
+    reading = order.reading
+    stored: dict[str, str] = {}
+    errors = []
+    for name, url in file_urls.items():
+        fetch = downloads.fetch_audio if name == "audio" else downloads.fetch_pdf
+        try:
+            fetched = fetch(url)
+        except downloads.DownloadRefused as refusal:
+            logger.warning("order %s: generator %s refused: %s", order.number, name, refusal.reason)
+            errors.append(
+                _("le fichier %(label)s n’a pas pu être repris (%(reason)s)")
+                % {"label": BY_NAME[name].label, "reason": refusal.reason}
+            )
+            continue
+        field = Reading._meta.get_field(name)
+        stored[name] = default_storage.save(
+            field.generate_filename(reading, f"{name}.{fetched.extension}"),
+            ContentFile(fetched.content),
+        )
+    with transaction.atomic():
+        won = Reading.objects.filter(pk=reading.pk, order__status=Order.Status.PROCESSING).update(
+            **stored,
+            **({"pdf_generated": False} if "pdf" in stored else {}),
+            generation_error=("; ".join(errors)[:255] if errors else ""),
+        )
+        if not won:
+            transaction.on_commit(lambda: [default_storage.delete(n) for n in stored.values()])
+            return
+        order.refresh_from_db()
+        missing = missing_sections(order)
+        if missing:
+            if not errors:
+                _note_missing(order.reading, missing)
+            return
+        order_services.submit_for_validation(order, source="generator")
 
 
 def record_incomplete(order: Order, missing: list[Section]) -> str:

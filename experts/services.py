@@ -88,7 +88,11 @@ def save_content(
                 if getattr(reading, name):
                     replaced.append(getattr(reading, name).name)
                 setattr(reading, name, stored_name)
-            reading.save(update_fields=["texts", *stored, "updated_at"])
+            if "pdf" in stored:
+                reading.pdf_generated = False  # the expert's own PDF: kept as it is
+            reading.save(update_fields=["texts", *stored, "pdf_generated", "updated_at"])
+            if expert.user_id is not None:
+                reading.writers.add(expert.user_id)  # never the second look on this reading
             # The old files go only once the new names are committed.
             transaction.on_commit(partial(_delete_files, replaced), robust=True)
     except Exception:

@@ -20,12 +20,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from experts import generation
-from experts.access import expert_required
+from experts.access import expert_required, validator_required
+from experts.diff import diff_words, has_changes
 from experts.files import AUDIO_CONTENT_TYPES, PDF_CONTENT_TYPE
 from experts.forms import (
     ApproveForm,
@@ -34,14 +36,20 @@ from experts.forms import (
     DeskPasswordResetForm,
     GenerateForm,
     RejectForm,
+    file_field_name,
 )
+from experts.history import history
 from experts.models import Expert
 from experts.services import WorkRefused, save_content
-from lumira.fragments import cached_fragment
 from orders import services as order_services
-from orders.exceptions import ContentIncomplete, TransitionRefused
-from orders.models import Order, OrderEvent, OrderPhoto, Reading
-from orders.sections import Kind, sections_for_level
+from orders.exceptions import (
+    ClaimRefused,
+    ContentIncomplete,
+    TransitionRefused,
+    ValidationRefused,
+)
+from orders.models import Order, OrderEvent, OrderPhoto, Reading, ReadingVersion
+from orders.sections import BY_NAME, Kind, sections_for_level
 from orders.svg import sanitize_svg_or_empty
 
 logger = logging.getLogger(__name__)
@@ -109,38 +117,62 @@ def format_duration(duration: timedelta | None) -> str:
 
 
 def desk_stats() -> dict:
-    """Counts by status and the average time from payment to delivery.
+    """Counts of the live lists, exact on every view, and the average delivery time.
 
-    Both read every order, so they are cached, keyed by the latest status change (every change
-    records an OrderEvent): a payment, a claim or a delivery shows on the next view, whichever
-    process made it, and the key costs one primary-key lookup.
+    The live counts read the (status, due_at) index over the few orders in work. The average
+    reads every delivered order, so it is cached until the next status change.
     """
-    latest = OrderEvent.objects.aggregate(latest=Max("pk"))["latest"]
-    return cache.get_or_set(f"desk_stats:{latest}:{get_language()}", _compute_desk_stats, 3600)
-
-
-def _compute_desk_stats() -> dict:
-    delivery = ExpressionWrapper(
-        F("reading__delivered_at") - F("paid_at"), output_field=DurationField()
+    live = Order.objects.filter(status__in=LIVE_STATUSES).aggregate(
+        ready=Count("pk", filter=Q(status=Status.PAID, intake_submitted_at__isnull=False)),
+        awaiting_form=Count("pk", filter=Q(status=Status.PAID, intake_submitted_at__isnull=True)),
+        processing=Count("pk", filter=Q(status=Status.PROCESSING)),
+        awaiting_validation=Count("pk", filter=Q(status=Status.AWAITING_VALIDATION)),
+        late=Count("pk", filter=Q(due_at__lt=timezone.now())),
     )
-    shown = [Status.PAID, Status.PROCESSING, Status.AWAITING_VALIDATION, Status.COMPLETED]
-    figures = Order.objects.aggregate(
-        **{status.value: Count("pk", filter=Q(status=status)) for status in shown},
-        average_delivery=Avg(
-            delivery,
-            filter=Q(
-                status=Status.COMPLETED, paid_at__isnull=False, reading__delivered_at__isnull=False
-            ),
-        ),
+    # Cached under the latest status change (every change records an OrderEvent): a delivery
+    # shows on the next view, whichever process made it; the key costs one primary-key lookup.
+    latest = OrderEvent.objects.aggregate(latest=Max("pk"))["latest"]
+    delivered = cache.get_or_set(
+        f"desk_delivered:{latest}:{get_language()}", _compute_delivered, 3600
     )
     return {
         "counts": [
-            # A plain string: a lazy label would be rebuilt on every read from the cache.
-            {"status": status.value, "label": str(status.label), "count": figures[status.value]}
-            for status in shown
+            {"status": "paid", "label": _("À prendre"), "count": live["ready"]},
+            {
+                "status": "awaiting_form",
+                "label": _("Formulaire attendu"),
+                "count": live["awaiting_form"],
+            },
+            {"status": "processing", "label": _("En préparation"), "count": live["processing"]},
+            {
+                "status": "awaiting_validation",
+                "label": _("En validation"),
+                "count": live["awaiting_validation"],
+            },
+            {"status": "late", "label": _("En retard"), "count": live["late"]},
         ],
-        "average_delivery": format_duration(figures["average_delivery"]),
+        **delivered,
     }
+
+
+def _compute_delivered() -> dict:
+    delivery = ExpressionWrapper(
+        F("reading__delivered_at") - F("paid_at"), output_field=DurationField()
+    )
+    figures = Order.objects.filter(status=Status.COMPLETED).aggregate(
+        average_delivery=Avg(
+            delivery, filter=Q(paid_at__isnull=False, reading__delivered_at__isnull=False)
+        ),
+    )
+    return {"average_delivery": format_duration(figures["average_delivery"])}
+
+
+# What a queue card shows: the whole row (every content field) would cost more than the page.
+QUEUE_FIELDS = (
+    "public_id", "number", "status", "level", "level_name", "offer_name", "price_cents",
+    "currency", "paid_at", "due_at", "reserved_until", "first_name", "question",
+    "life_question", "expert_id", "intake_submitted_at",
+)  # fmt: skip
 
 
 def _level_filter(request: HttpRequest) -> int | None:
@@ -154,7 +186,40 @@ def _page(request: HttpRequest, orders: QuerySet[Order]) -> Page:
 
 LIVE_STATUSES = [Status.PAID, Status.PROCESSING, Status.AWAITING_VALIDATION]
 MINE_STATUSES = [Status.PROCESSING, Status.AWAITING_VALIDATION]
-QUEUE_SECONDS = 60
+
+
+def _paid(level: int | None, *, form_filled: bool) -> QuerySet[Order]:
+    paid = Order.objects.filter(status=Status.PAID, intake_submitted_at__isnull=not form_filled)
+    if level:
+        paid = paid.filter(level=level)
+    # Due soonest first (SPEC §8.2): the (status, due_at) index serves the sort.
+    return (
+        paid.select_related("expert").only(*QUEUE_FIELDS, "expert__name").order_by("due_at", "pk")
+    )
+
+
+def _cards(orders, expert: Expert, now) -> list[dict]:
+    """What each queue card needs to know, decided here rather than in the template."""
+    cards = []
+    for order in orders:
+        reserved = order.reserved_until is not None and order.reserved_until > now
+        cards.append(
+            {
+                "order": order,
+                "is_late": order.due_at is not None and order.due_at < now,
+                "reserved_to": order.expert.name if reserved and order.expert else "",
+                "reserved_to_me": reserved and order.expert_id == expert.pk,
+                "can_claim": order.intake_submitted_at is not None
+                and not order.reserved_for_another(expert.pk, now),
+            }
+        )
+    return cards
+
+
+def _my_orders(expert: Expert) -> list[Order]:
+    mine = Order.objects.filter(assigned_expert=expert, status__in=MINE_STATUSES)
+    fields = ("public_id", "number", "status", "level", "first_name", "assigned_at", "due_at")
+    return list(mine.order_by("due_at", "pk").only(*fields)[:PAGE_SIZE])
 
 
 def _requested_page(request: HttpRequest) -> int:
@@ -164,68 +229,44 @@ def _requested_page(request: HttpRequest) -> int:
     return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
-def _waiting_page(level: int | None, number: int) -> Page:
-    waiting = Order.objects.filter(status=Status.PAID)
-    if level:
-        waiting = waiting.filter(level=level)
-    listed = waiting.select_related("expert").order_by("paid_at", "pk")
-    return Paginator(listed, PAGE_SIZE).get_page(number)
-
-
-def _my_orders(expert: Expert) -> list[Order]:
-    mine = Order.objects.filter(assigned_expert=expert, status__in=MINE_STATUSES)
-    return list(mine.order_by("assigned_at", "pk")[:PAGE_SIZE])
-
-
 @expert_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    """Paid orders waiting for an expert, oldest payment first; my orders beside them."""
+    """Paid orders with their form, due soonest first; those still waiting for it apart."""
     level = _level_filter(request)
-    number = _requested_page(request)
-    # Both columns are cached under the live orders' count and latest change: every write to an
-    # order sets updated_at, so a payment, a claim, an edited question or a submission shows on
-    # the next view, whichever process made it, and so does an order leaving (the count drops,
-    # or the one arriving at the same time is the latest). "Payée il y a…" is re-rendered at
-    # least every minute.
-    live = Order.objects.filter(status__in=LIVE_STATUSES).aggregate(
-        count=Count("pk"), changed=Max("updated_at")
-    )
-    version = (live["count"], live["changed"])
-    queue_column = cached_fragment(
-        "desk_queue",
-        (version, level, number),
-        "experts/includes/queue_column.html",
-        lambda: {
-            "page": _waiting_page(level, number),
+    now = timezone.now()
+    page = Paginator(_paid(level, form_filled=True), PAGE_SIZE).get_page(_requested_page(request))
+    waiting_form = _paid(level, form_filled=False)
+    return render(
+        request,
+        "experts/queue.html",
+        {
+            "page": page,
+            "cards": _cards(page.object_list, request.expert, now),
+            "waiting_form": _cards(waiting_form[:PAGE_SIZE], request.expert, now),
+            "waiting_form_count": waiting_form.count(),
+            "mine": _my_orders(request.expert),
             "level": level,
             "levels": LEVELS,
-            "now": timezone.now(),
+            "stats": desk_stats(),
+            "now": now,
+            "desk_section": "queue",
         },
-        seconds=QUEUE_SECONDS,
     )
-    mine_column = cached_fragment(
-        "desk_mine",
-        (version, request.expert.pk),
-        "experts/includes/mine_column.html",
-        lambda: {"mine": _my_orders(request.expert)},
-    )
-    context = {
-        "queue_column": queue_column,
-        "mine_column": mine_column,
-        "stats": desk_stats(),
-        "desk_section": "queue",
-    }
-    return render(request, "experts/queue.html", context)
 
 
-@expert_required
+@validator_required
 @require_GET
 def validation_queue(request: HttpRequest) -> HttpResponse:
-    """Content waiting for a second look, the longest-waiting first (SPEC §8.4)."""
+    """Content waiting for a second look, the longest-waiting first (SPEC §8.4).
+
+    A reading is not in the queue of anyone who wrote any part of it.
+    """
     level = _level_filter(request)
-    orders = Order.objects.filter(status=Status.AWAITING_VALIDATION).select_related(
-        "assigned_expert", "reading"
+    orders = (
+        Order.objects.filter(status=Status.AWAITING_VALIDATION)
+        .exclude(reading__writers=request.user)
+        .select_related("assigned_expert", "reading")
     )
     if level:
         orders = orders.filter(level=level)
@@ -237,6 +278,7 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
             "level": level,
             "levels": LEVELS,
             "stats": desk_stats(),
+            "now": timezone.now(),
             "desk_section": "validation",
         },
     )
@@ -247,7 +289,7 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
 
 def _desk_order(public_id: UUID) -> Order:
     return get_object_or_404(
-        Order.objects.select_related("assigned_expert", "reading__validated_by"),
+        Order.objects.select_related("assigned_expert", "reading__validated_by", "expert"),
         public_id=public_id,
         status__in=DESK_STATUSES,
     )
@@ -256,8 +298,15 @@ def _desk_order(public_id: UUID) -> Order:
 def _intake(order: Order) -> list[tuple[str, object]]:
     rows = [
         (_("Prénom"), order.first_name),
-        (_("Date de naissance"), order.date_of_birth),
-        (_("Heure de naissance"), order.birth_time),
+        # Dates in French ("17 mai 1990", "08:30"), not as the database stores them.
+        (
+            _("Date de naissance"),
+            date_format(order.date_of_birth, "j F Y") if order.date_of_birth else None,
+        ),
+        (
+            _("Heure de naissance"),
+            time_format(order.birth_time, "H:i") if order.birth_time else None,
+        ),
         (_("Lieu de naissance"), order.birth_place),
         (_("Question"), order.question),
         (_("Question de vie"), order.life_question),
@@ -287,27 +336,65 @@ def _sections(order: Order, reading: Reading, form: ContentForm | None = None) -
                 "text": reading.text(section.name) if section.is_text else "",
                 "url": url,
                 "field": form[section.name] if form is not None else None,
+                "file_field": form[file_field_name(section)]
+                if form is not None and section.kind == Kind.SVG
+                else None,
             }
         )
     return rows
 
 
-def _history(order: Order) -> list[dict]:
+def _preview(order: Order, reading: Reading, version: ReadingVersion | None) -> list[dict]:
+    """The reading as the client will see it (the Sanctuaire's rows), from the desk's files."""
+    texts = version.texts if version is not None else reading.texts
     rows = []
-    for event in order.events.select_related("actor__expert"):
-        who = event.source or _("système")
-        if event.actor is not None:
+    for section in sections_for_level(order.level):
+        row = {"section": section, "title": str(section.client_title), "text": "", "url": ""}
+        if section.kind in SECTION_URLS:
+            present = reading.has(section) if section.is_file else bool(texts.get(section.name))
+            if present:
+                row["url"] = reverse(SECTION_URLS[section.kind], args=[order.public_id])
+        else:
+            row["text"] = texts.get(section.name, "")
+        rows.append(row)
+    return rows
+
+
+def _changes(order: Order, versions: list[ReadingVersion]) -> list[dict]:
+    """Each text section of the last version against the one before it (SPEC §8.4)."""
+    if len(versions) < 2:
+        return []
+    before, after = versions[-2], versions[-1]
+    return [
+        {
+            "section": section,
+            "segments": segments,
+            "changed": has_changes(segments),
+        }
+        for section in sections_for_level(order.level)
+        if section.kind in {Kind.SHORT_TEXT, Kind.TEXT}
+        for segments in [diff_words(before.text(section.name), after.text(section.name))]
+    ]
+
+
+def _versions(versions: list[ReadingVersion]) -> list[dict]:
+    rows = []
+    for version in reversed(versions):
+        who = (version.source == "generator" and _("le générateur")) or ""
+        if version.author is not None:
             try:
-                who = event.actor.expert.name
+                who = version.author.expert.name
             except Expert.DoesNotExist:
-                who = event.actor.get_username()
+                who = version.author.get_username()
         rows.append(
             {
-                "at": event.created_at,
-                "from": event.get_from_status_display() if event.from_status else "",
-                "to": event.get_to_status_display(),
+                "version": version,
                 "who": who,
-                "note": event.note,
+                "files": [
+                    {"label": BY_NAME[name].label, "name": stored.rsplit("/", 1)[-1]}
+                    for name, stored in version.files.items()
+                    if stored and name in BY_NAME
+                ],
             }
         )
     return rows
@@ -321,19 +408,42 @@ def _render_order(
     reject_form: RejectForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    is_mine = order.assigned_expert_id == request.expert.pk
+    expert_pk = request.expert.pk if request.expert is not None else None
+    is_mine = expert_pk is not None and order.assigned_expert_id == expert_pk
     can_edit = order.status == Status.PROCESSING and is_mine
     # Nobody wrote anything yet: an empty reading to show, saved by the first write.
     reading = order.reading_or_none or Reading(order=order)
+    versions = (
+        list(reading.versions.select_related("author__expert")) if reading.pk is not None else []
+    )
+    wrote_it = reading.written_by(request.user)
+    awaiting = order.status == Status.AWAITING_VALIDATION
     if can_edit and content_form is None:
         content_form = ContentForm(level=order.level, initial=reading.texts)
+    now = timezone.now()
     context = {
         "order": order,
         "reading": reading,
         "is_mine": is_mine,
-        "can_claim": order.status == Status.PAID,
+        "can_claim": expert_pk is not None
+        and order.status == Status.PAID
+        and order.intake_submitted_at is not None
+        and not order.reserved_for_another(expert_pk),
+        "reserved_to": order.expert.name
+        if order.status == Status.PAID
+        and order.expert is not None
+        and order.reserved_until is not None
+        and order.reserved_until > now
+        else "",
+        "is_late": order.is_late,
+        "now": now,
         "can_edit": can_edit,
-        "can_validate": order.status == Status.AWAITING_VALIDATION,
+        # The second look is someone else's (SPEC §8.4).
+        "can_validate": awaiting and not wrote_it,
+        "wrote_it": awaiting and wrote_it,
+        "preview": _preview(order, reading, versions[-1] if versions else None) if awaiting else [],
+        "changes": _changes(order, versions) if awaiting else [],
+        "versions": _versions(versions),
         "generator_ready": generation.is_configured(),
         "content_form": content_form if can_edit else None,
         "generate_form": GenerateForm(initial={"instructions": reading.instructions}),
@@ -342,13 +452,13 @@ def _render_order(
         "intake": _intake(order),
         "photos": order.photos.all(),
         "sections": _sections(order, reading, content_form if can_edit else None),
-        "history": _history(order),
+        "history": history(order),
         "show_rejection": bool(reading.rejection_reason) and order.status == Status.PROCESSING,
     }
     return render(request, "experts/order.html", context, status=status)
 
 
-@expert_required
+@validator_required
 @require_GET
 def order_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _render_order(request, _desk_order(public_id))
@@ -367,6 +477,9 @@ def claim_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
     try:
         order_services.claim(order, expert=request.expert, actor=request.user)
+    except ClaimRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("experts:queue")
     except TransitionRefused as refusal:
         order.refresh_from_db()
         if order.status == Status.PROCESSING:
@@ -416,8 +529,11 @@ def save_order_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except WorkRefused as refusal:
         messages.error(request, refusal.message)
         return _back(order)
-    messages.success(request, _("Contenu enregistré."))
-    return _back(order)
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("Contenu enregistré."))
+        return _back(order)
+    # "Enregistrer et soumettre": what was typed is saved above, whatever the submission says.
+    return _submit(request, order, saved=True)
 
 
 @expert_required
@@ -453,12 +569,17 @@ def submit_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if order.assigned_expert_id != request.expert.pk:
         messages.error(request, _("Cette commande est prise en charge par un autre expert."))
         return _back(order)
+    return _submit(request, order)
+
+
+def _submit(request: HttpRequest, order: Order, *, saved: bool = False) -> HttpResponse:
     try:
         order_services.submit_for_validation(order, actor=request.user)
     except ContentIncomplete as incomplete:
-        messages.error(
-            request, _("Contenu incomplet : il manque %(labels)s.") % {"labels": incomplete.labels}
-        )
+        message = _("Contenu incomplet : il manque %(labels)s.") % {"labels": incomplete.labels}
+        if saved:
+            message = _("Contenu enregistré, mais pas soumis : %(reason)s") % {"reason": message}
+        messages.error(request, message)
         return _back(order)
     except TransitionRefused as refusal:
         messages.error(request, refusal.message)
@@ -469,7 +590,7 @@ def submit_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("experts:queue")
 
 
-@expert_required
+@validator_required
 @require_POST
 def approve_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
@@ -477,6 +598,9 @@ def approve_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     notes = form.cleaned_data["notes"] if form.is_valid() else ""
     try:
         order_services.approve(order, validator=request.user, notes=notes)
+    except ValidationRefused as refusal:
+        messages.error(request, refusal.message)
+        return _back(order)
     except TransitionRefused as refusal:
         messages.error(request, refusal.message)
         return _back(order)
@@ -488,7 +612,7 @@ def approve_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("experts:validation")
 
 
-@expert_required
+@validator_required
 @require_POST
 def reject_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
@@ -500,6 +624,9 @@ def reject_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return _back(order)
     try:
         order_services.reject(order, validator=request.user, reason=form.cleaned_data["reason"])
+    except ValidationRefused as refusal:
+        messages.error(request, refusal.message)
+        return _back(order)
     except TransitionRefused as refusal:
         messages.error(request, refusal.message)
         return _back(order)
@@ -531,7 +658,7 @@ def _file_response(name: str, content_type: str, *, download_as: str = "") -> Fi
     return response
 
 
-@expert_required
+@validator_required
 @require_GET
 def order_photo(request: HttpRequest, public_id: UUID, photo_id: UUID) -> FileResponse:
     order = _desk_order(public_id)
@@ -549,7 +676,7 @@ def _desk_reading(public_id: UUID) -> Reading:
     return reading
 
 
-@expert_required
+@validator_required
 @require_GET
 def order_audio(request: HttpRequest, public_id: UUID) -> FileResponse:
     audio = _desk_reading(public_id).audio
@@ -559,7 +686,7 @@ def order_audio(request: HttpRequest, public_id: UUID) -> FileResponse:
     return _file_response(audio.name, AUDIO_CONTENT_TYPES[extension])
 
 
-@expert_required
+@validator_required
 @require_GET
 def order_pdf(request: HttpRequest, public_id: UUID) -> FileResponse:
     reading = _desk_reading(public_id)
@@ -570,7 +697,7 @@ def order_pdf(request: HttpRequest, public_id: UUID) -> FileResponse:
     )
 
 
-@expert_required
+@validator_required
 @require_GET
 def order_mandala(request: HttpRequest, public_id: UUID) -> HttpResponse:
     # Sanitised on save too; again here for content that arrived another way (import).

@@ -9,7 +9,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -389,9 +389,19 @@ def map_order(document: dict, context: Context) -> Mapped:
         "validated_at": validated_at,
         "delivered_at": delivered_at,
     }
+    fields.update(_promise(offer, paid_at))
     if status not in WORKED_STATUSES and not any(reading.values()):
         reading = None  # nobody worked on it: no reading, as for an order of this site
     return Mapped(key, fields, status, _history_note(document, key, status_note), reading)
+
+
+def _promise(offer, paid_at: datetime | None) -> dict:
+    """The delivery promise of today's offer, from the legacy payment (SPEC §4)."""
+    hours = offer.delivery_hours
+    return {
+        "delivery_hours": hours,
+        "due_at": paid_at + timedelta(hours=hours) if paid_at else None,
+    }
 
 
 def _payment_status(status: str) -> str:
@@ -449,6 +459,7 @@ def map_product_order(document: dict, context: Context) -> Mapped:
         "paid_at": instant(document, "completedAt") if status in MONEY_STATUSES else None,
         "created_at": created_at,
     }
+    fields.update(_promise(offer, fields["paid_at"]))
     return Mapped(key, fields, status, note)
 
 

@@ -69,7 +69,9 @@ class LumiraPDF(FPDF):
 
     def set_font(self, family=None, style="", size=0):
         """Fonts are registered on first use: a document decodes only those it draws with."""
-        key = (family, style.upper().replace("U", ""))
+        # fpdf2 itself passes a TextEmphasis when a new page restores the current font.
+        text_style = style if isinstance(style, str) else style.style
+        key = (family, text_style.upper().replace("U", ""))
         if family in {f for f, _s in FONT_FILES} and key not in self._fonts_added:
             self.add_font(family, key[1], str(truetype(FONT_FILES[key])))
             self._fonts_added.add(key)

@@ -230,6 +230,17 @@ SELLER_EMAIL = env.str("SELLER_EMAIL", default="contact@oraclelumira.com")
 GENERATION_WEBHOOK_URL = env.str("GENERATION_WEBHOOK_URL", default="")
 GENERATION_WEBHOOK_SECRET = env.str("GENERATION_WEBHOOK_SECRET", default="")
 GENERATION_TIMEOUT_SECONDS = env.float("GENERATION_TIMEOUT_SECONDS", default=10.0)
+# WhatsApp Business Cloud API (SPEC §9): without a token and a phone-number id the choice is
+# not offered and every notice goes by e-mail only.
+WHATSAPP_TOKEN = env.str("WHATSAPP_TOKEN", default="")
+WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_API_BASE = env.str("WHATSAPP_API_BASE", default="https://graph.facebook.com/v21.0")
+WHATSAPP_TEMPLATE_PAYMENT = env.str("WHATSAPP_TEMPLATE_PAYMENT", default="lumira_paiement_recu")
+WHATSAPP_TEMPLATE_DELIVERY = env.str("WHATSAPP_TEMPLATE_DELIVERY", default="lumira_lecture_livree")
+WHATSAPP_TIMEOUT_SECONDS = env.float("WHATSAPP_TIMEOUT_SECONDS", default=10.0)
+# Files the generator hands over as URLs are fetched over HTTPS from public hosts only; tests
+# serve them from the loopback over plain HTTP.
+GENERATION_FILES_ALLOW_LOCAL = False
 
 # --- Legacy import (SPEC §10) -----------------------------------------------------------------
 MONGODB_URI = env.str("MONGODB_URI", default="")

@@ -182,9 +182,7 @@ def build(start: date, end: date, now: datetime | None = None) -> Dashboard:
         by_level=sorted(by_level.items()),
         by_expert=sorted(by_expert.items()),
         backlog=backlog,
-        late=list(
-            late_orders(now).select_related("assigned_expert").order_by("intake_submitted_at")[:50]
-        ),
+        late=list(late_orders(now).select_related("assigned_expert").order_by("due_at")[:50]),
         flagged=list(
             Order.objects.filter(
                 ~Q(payment_flag="") | Q(dispute_status=Order.DisputeStatus.OPEN)

@@ -36,8 +36,24 @@ class ContentIncomplete(Exception):
         return ", ".join(str(section.label) for section in self.missing)
 
 
+class ClaimRefused(Exception):
+    """The order cannot be taken by this expert now; `message` is French, for the page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class RefundRefused(Exception):
     """A refund the order cannot take (not paid, amount over what is left): `message` is French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationRefused(Exception):
+    """This person may not give this reading its second look; `message` is French."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from orders import whatsapp
 from orders.intake import MAX_PHOTOS, CleanPhoto, PhotoRefused, clean_photo
 from orders.models import Order
 
@@ -192,6 +193,11 @@ class IntakeForm(forms.Form):
                 _("politique de confidentialité"),
             ),
         )
+        # WhatsApp is offered only when the business account is configured (SPEC §9).
+        self.offers_whatsapp = whatsapp.is_configured()
+        if not self.offers_whatsapp:
+            del self.fields["delivery_format"]  # clean() sets e-mail
+            self.fields["phone"].help_text = _("Avec l’indicatif (+33…), si vous le souhaitez.")
         self.existing_photos = {str(photo.public_id): photo for photo in existing_photos}
         self.fields["remove_photos"].choices = [
             (key, _("Photo %(number)d") % {"number": index})
@@ -222,6 +228,8 @@ class IntakeForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if not self.offers_whatsapp:
+            data["delivery_format"] = Order.DeliveryFormat.EMAIL
         if data.get("delivery_format") == Order.DeliveryFormat.WHATSAPP and not data.get("phone"):
             self.add_error("phone", _("Indiquez votre numéro WhatsApp."))
         removed = [self.existing_photos[key] for key in data.get("remove_photos", [])]

@@ -10,7 +10,6 @@ import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -19,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from orders import signals
+from orders.intake_keys import intake_key, key_opens  # noqa: F401 (the form's link, used here)
 from orders.models import Order, OrderPhoto
 
 logger = logging.getLogger(__name__)
@@ -35,9 +36,6 @@ PHOTO_FORMATS = {
     "GIF": ("image/gif", "gif"),
     "WEBP": ("image/webp", "webp"),
 }
-
-KEY_SALT = "orders.intake"
-KEY_LIFETIME = timedelta(days=30)
 
 
 class PhotoRefused(Exception):
@@ -137,22 +135,6 @@ def store_photo(order: Order, photo: CleanPhoto) -> OrderPhoto:
     return record
 
 
-# --- The form link in the payment email -------------------------------------------------------
-
-
-def intake_key(order: Order) -> str:
-    """Signed proof that the holder received the order's email (opens the form elsewhere)."""
-    return signing.dumps(str(order.public_id), salt=KEY_SALT)
-
-
-def key_opens(order: Order, key: str) -> bool:
-    try:
-        value = signing.loads(key, salt=KEY_SALT, max_age=KEY_LIFETIME)
-    except signing.BadSignature:
-        return False
-    return value == str(order.public_id)
-
-
 # --- Saving -----------------------------------------------------------------------------------
 
 INTAKE_FIELDS = [
@@ -176,13 +158,19 @@ def can_amend(order: Order) -> bool:
 def save_intake(
     order: Order, data: dict, photos: list[CleanPhoto], remove: list[OrderPhoto]
 ) -> bool:
-    """Store the answers and photos; False (nothing saved) if an expert claimed it meanwhile."""
+    """Store the answers and photos; False (nothing saved) if an expert claimed it meanwhile.
+
+    The first filling makes the order workable: the expert it is reserved to hears of it.
+    """
     with transaction.atomic():
-        fields = {name: data[name] for name in INTAKE_FIELDS}
         now = timezone.now()
-        won = Order.objects.filter(
+        fields = {name: data[name] for name in INTAKE_FIELDS}
+        workable = Order.objects.filter(
             pk=order.pk, status=Order.Status.PAID, anonymised_at__isnull=True
-        ).update(
+        )
+        # Its own UPDATE so that of two first submissions only one counts as the first.
+        first = workable.filter(intake_submitted_at__isnull=True).update(intake_submitted_at=now)
+        won = workable.update(
             intake_submitted_at=now,
             updated_at=now,
             data_consent_at=now,  # the form refuses to validate without it
@@ -191,6 +179,8 @@ def save_intake(
         )
         if not won:
             return False
+        if first and order.reserved_until is not None and order.reserved_until > now:
+            signals.reserved_order_ready.send(sender=Order, order=order)
         for photo in remove:
             photo.delete()
         for photo in photos:

@@ -2,7 +2,6 @@
 
 import secrets
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -143,6 +142,7 @@ class Order(models.Model):
     price_cents = models.PositiveIntegerField(_("montant (centimes)"))
     currency = models.CharField(_("devise"), max_length=3, default="eur")
     duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
+    delivery_hours = models.PositiveSmallIntegerField(_("délai promis (heures)"), default=72)
 
     # Client
     email = models.EmailField(_("e-mail"), db_index=True)
@@ -184,6 +184,10 @@ class Order(models.Model):
     )
     payment_status = models.CharField(_("statut du paiement"), max_length=40, blank=True)
     paid_at = models.DateTimeField(_("payée le"), null=True, blank=True)
+    # paid_at + delivery_hours: the date promised to the client, the desk's sort key.
+    due_at = models.DateTimeField(_("à livrer avant"), null=True, blank=True)
+    # Until then, only the expert the client chose may claim it (SPEC §8.2); null: open to all.
+    reserved_until = models.DateTimeField(_("réservée jusqu’au"), null=True, blank=True)
     failure_code = models.CharField(_("code d’échec"), max_length=64, blank=True)
     failure_message = models.CharField(_("message d’échec"), max_length=255, blank=True)
     # Set when a verified event disagrees with the order (amount, currency): an admin looks.
@@ -251,8 +255,8 @@ class Order(models.Model):
         verbose_name = _("commande")
         verbose_name_plural = _("commandes")
         indexes = [
-            # The desk queue: paid orders, oldest payment first.
-            models.Index(fields=["status", "paid_at"], name="order_status_paid_at"),
+            # The desk queue: paid orders, due soonest first.
+            models.Index(fields=["status", "due_at"], name="order_status_due_at"),
             # "My orders" at the desk: an expert's few open orders among all they ever did.
             models.Index(fields=["assigned_expert", "status"], name="order_expert_status"),
         ]
@@ -265,7 +269,8 @@ class Order(models.Model):
     SUMMARY_FIELDS = (
         "id", "public_id", "number", "status", "offer_name", "level", "level_name", "service",
         "price_cents", "currency", "duration_minutes", "email", "first_name", "last_name",
-        "user_id", "expert_id", "payment_intent_id", "payment_status", "paid_at",
+        "user_id", "expert_id", "payment_intent_id", "payment_status", "paid_at", "due_at",
+        "reserved_until", "delivery_hours",
         "failure_code", "failure_message", "refunded_at", "refunded_cents", "payment_flag",
         "dispute_status", "intake_submitted_at", "assigned_at", "created_at",
     )  # fmt: skip
@@ -306,6 +311,25 @@ class Order(models.Model):
         return self.status == self.Status.COMPLETED
 
     @property
+    def is_late(self) -> bool:
+        """Still not delivered past the promised date (SPEC §4)."""
+        return (
+            self.due_at is not None
+            and self.status in WORK_STATUSES
+            and self.due_at < timezone.now()
+        )
+
+    def reserved_for_another(self, expert_id: int | None, now=None) -> bool:
+        """Reserved to the expert the client chose, and that is not `expert_id` (SPEC §8.2)."""
+        now = now or timezone.now()
+        return (
+            self.reserved_until is not None
+            and self.reserved_until > now
+            and self.expert_id is not None
+            and self.expert_id != expert_id
+        )
+
+    @property
     def unlocked_sections(self) -> list[Section]:
         """The reading's sections the client may see: none before delivery (SPEC §9)."""
         return sections_for_level(self.level) if self.is_delivered else []
@@ -319,9 +343,6 @@ class Order(models.Model):
             return None
 
 
-# An order without its offer (an imported one) is promised what an offer is by default.
-_DEFAULT_PROMISE_HOURS = Offer._meta.get_field("delivery_hours").default
-
 # The orders an expert still owes: paid, and not yet delivered (or refunded).
 BACKLOG_STATUSES = frozenset(
     {Order.Status.PAID, Order.Status.PROCESSING, Order.Status.AWAITING_VALIDATION}
@@ -329,12 +350,9 @@ BACKLOG_STATUSES = frozenset(
 
 
 def due_at(order: Order):
-    """When the reading is promised: the offer's delivery_hours after the client sent the form
-    (None before the form: the promise does not run yet)."""
-    if order.intake_submitted_at is None:
-        return None
-    hours = order.offer.delivery_hours if order.offer_id else _DEFAULT_PROMISE_HOURS
-    return order.intake_submitted_at + timedelta(hours=hours)
+    """When the reading is promised (SPEC §4): the offer's delivery_hours after the payment,
+    stored on the order when it is paid (None before)."""
+    return order.due_at
 
 
 def is_late(order: Order, now=None) -> bool:
@@ -343,24 +361,18 @@ def is_late(order: Order, now=None) -> bool:
 
 
 def late_orders(now=None) -> models.QuerySet:
-    """Orders past their delivery promise: in the backlog, form sent longer ago than the offer
-    promises. One condition per promise the catalogue uses (a handful of offers)."""
+    """Orders past their delivery promise, still owed (the (status, due_at) index)."""
     now = now or timezone.now()
-    hours = set(Offer.objects.values_list("delivery_hours", flat=True))
-    overdue = models.Q(
-        offer__isnull=True,
-        intake_submitted_at__lt=now - timedelta(hours=_DEFAULT_PROMISE_HOURS),
-    )
-    for promise in hours:
-        overdue |= models.Q(
-            offer__delivery_hours=promise, intake_submitted_at__lt=now - timedelta(hours=promise)
-        )
-    return Order.objects.filter(overdue, status__in=BACKLOG_STATUSES)
+    return Order.objects.filter(status__in=BACKLOG_STATUSES, due_at__lt=now)
 
 
 # Before payment: the order may still be paid. No transition leads back here from a paid state
 # (Order.TRANSITIONS), so an order seen outside these stays outside.
 UNPAID_STATUSES = frozenset({Order.Status.PENDING, Order.Status.FAILED})
+# Paid and not delivered yet: the promise still runs.
+WORK_STATUSES = frozenset(
+    {Order.Status.PAID, Order.Status.PROCESSING, Order.Status.AWAITING_VALIDATION}
+)
 # Money was received and not refunded (Order.is_paid).
 PAID_STATUSES = frozenset(
     {
@@ -435,6 +447,26 @@ class Reading(models.Model):
     )
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("livrée le"), null=True, blank=True)
+    # The version the validator approved: the one the client reads (SPEC §5).
+    approved_version = models.ForeignKey(
+        "ReadingVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version approuvée"),
+    )
+    # Everyone who wrote any part of it, whether or not they submitted: none of them may give
+    # it its second look (SPEC §8.4).
+    writers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="readings_written",
+        verbose_name=_("rédigée par"),
+    )
+    # True when the current PDF was made by the system (made again at each submission); False
+    # when an expert uploaded it (kept as it is).
+    pdf_generated = models.BooleanField(_("PDF généré"), default=False)
 
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
@@ -470,15 +502,67 @@ class Reading(models.Model):
             return bool(getattr(self, section.name))
         return bool(self.text(section.name).strip())
 
+    def client_text(self, name: str) -> str:
+        """A text section as the client reads it: from the approved version (SPEC §5)."""
+        version = self.approved_version
+        return version.text(name) if version is not None else self.text(name)
+
+    def written_by(self, user) -> bool:
+        """Whether `user` wrote any part of it, in any version."""
+        if user is None or not user.is_authenticated or self.pk is None:
+            return False
+        return (
+            self.writers.filter(pk=user.pk).exists() or self.versions.filter(author=user).exists()
+        )
+
 
 def missing_sections(order: Order) -> list[Section]:
-    """The sections its level requires that the order's reading does not have yet."""
+    """The sections its level requires that the order's reading does not have yet.
+
+    The PDF is made by the system from the text sections at submission, so it is never what
+    is missing: the text it would be made from is.
+    """
     reading = order.reading_or_none
     return [
         section
         for section in required_sections(order.level)
-        if reading is None or not reading.has(section)
+        if (reading is None or not reading.has(section)) and section.kind != Kind.PDF
     ]
+
+
+class ReadingVersion(models.Model):
+    """A reading as it was submitted, frozen: the texts, the files' names, who, when (SPEC §5)."""
+
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    texts = models.JSONField(_("textes"), default=dict, blank=True)
+    # File section name → the stored file's name at submission ("" when none).
+    files = models.JSONField(_("fichiers"), default=dict, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("soumise par"),
+    )
+    # Who submitted when it was not a person ("generator").
+    source = models.CharField(_("source"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("soumise le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["reading", "number"]
+        verbose_name = _("version de lecture")
+        verbose_name_plural = _("versions de la lecture")
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "number"], name="reading_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Version %(number)d") % {"number": self.number})
+
+    def text(self, name: str) -> str:
+        return self.texts.get(name, "")
 
 
 class OrderEvent(models.Model):
@@ -541,3 +625,35 @@ class EmailFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.recipient}"
+
+
+class Notice(models.Model):
+    """A notice the client was sent, by which channel (SPEC §9): sent once, recorded here."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("Paiement reçu")
+        DELIVERY = "delivery", _("Lecture livrée")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("avis"), max_length=16, choices=Kind)
+    channel = models.CharField(_("canal"), max_length=16, choices=Channel)
+    # The provider's message id (WhatsApp), for support.
+    reference = models.CharField(_("référence"), max_length=128, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("avis envoyé")
+        verbose_name_plural = _("avis envoyés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "kind", "channel"], name="notice_once_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.kind} / {self.channel}"

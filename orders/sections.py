@@ -60,8 +60,8 @@ class Section:
 
 
 # In reading order: the editor, the Sanctuaire and the generator list them in this order.
-# Audio, mandala and PDF are not required to submit yet: the PDF is made by hand today, and the
-# generator's callback brings neither audio nor PDF.
+# Every section a level unlocks is required to submit; the PDF is made by the system from the
+# text sections at submission (an expert may upload one instead).
 SECTIONS = (
     Section("archetype", _("archétype"), Kind.SHORT_TEXT, 1, _("Votre archétype"), max_length=160),
     Section("reading", _("lecture"), Kind.TEXT, 1, _("Votre lecture"), max_length=200_000),
@@ -81,7 +81,6 @@ SECTIONS = (
         3,
         _("Votre lecture audio"),
         max_bytes=100 * MEGABYTE,  # an hour of 192 kb/s MP3 is about 85 MB
-        required=False,
     ),
     Section(
         "soul_profile", _("profil d’âme"), Kind.TEXT, 4, _("Votre profil d’âme"), max_length=200_000
@@ -93,7 +92,6 @@ SECTIONS = (
         4,
         _("Votre mandala"),
         max_length=600_000,
-        required=False,
     ),
     Section(
         "pdf",
@@ -102,7 +100,6 @@ SECTIONS = (
         4,
         _("Votre lecture en PDF"),
         max_bytes=20 * MEGABYTE,
-        required=False,
     ),
 )
 

@@ -7,21 +7,29 @@ background tasks: the change and its tasks commit together or not at all.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billing import services as billing
 from billing.models import Refund
+from operations.tasks import enqueue
 from ops import alerts
-from orders import signals
+from orders import signals, tasks
 from orders.bulk import insert_rows
-from orders.exceptions import ContentIncomplete, RefundRefused, TransitionRefused
+from orders.exceptions import (
+    ClaimRefused,
+    ContentIncomplete,
+    RefundRefused,
+    TransitionRefused,
+    ValidationRefused,
+)
 from orders.models import (
     PAID_STATUSES,
     UNPAID_STATUSES,
@@ -29,13 +37,17 @@ from orders.models import (
     Order,
     OrderEvent,
     Reading,
+    ReadingVersion,
     format_cents,
     missing_sections,
 )
+from orders.sections import FILE_SECTIONS, Kind, sections_for_level
 
 logger = logging.getLogger(__name__)
 
 Status = Order.Status
+# How long an order stays reserved to the expert its client chose (SPEC §8.2).
+RESERVATION = timedelta(hours=24)
 
 
 def _move(
@@ -99,6 +111,7 @@ def create_order(
                     price_cents=offer.price_cents,
                     currency=offer.currency,
                     duration_minutes=offer.duration_minutes,
+                    delivery_hours=offer.delivery_hours,
                     email=email.strip().lower(),
                     first_name=first_name.strip(),
                     last_name=last_name.strip(),
@@ -163,18 +176,35 @@ def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -
 
 
 def _record_payment(order: Order, *, source: str, payment_status: str, note: str = "") -> None:
-    """unpaid → paid and the invoice, numbered in this same transaction."""
+    """unpaid → paid and the invoice, numbered in this same transaction.
+
+    The delivery promise starts now (SPEC §4), and a client who named an expert has them for
+    24 h (SPEC §8.2).
+    """
+    now = timezone.now()
     _move(
         order,
         Status.PAID,
         source=source,
         note=note,
-        paid_at=timezone.now(),
+        paid_at=now,
+        due_at=now + timedelta(hours=order.delivery_hours),
+        reserved_until=now + RESERVATION if _chose_a_person(order) else None,
         payment_status=payment_status,
         failure_code="",
         failure_message="",
     )
     billing.issue_invoice(order)
+
+
+def _chose_a_person(order: Order) -> bool:
+    """The client named an expert who works at the desk (not the house persona)."""
+    return Order.objects.filter(
+        pk=order.pk,
+        expert__is_active=True,
+        expert__is_house=False,
+        expert__user__isnull=False,
+    ).exists()
 
 
 def mark_failed(
@@ -426,7 +456,23 @@ def record_dispute(order: Order, dispute_status: str, *, source: str, detail: st
 
 
 def claim(order: Order, *, expert, actor) -> None:
-    """paid → processing, assigned to `expert`. Of two simultaneous claims, one wins."""
+    """paid → processing, assigned to `expert`. Of two simultaneous claims, one wins.
+
+    Work starts on a filled form only (the claim locks it), and an order reserved to the expert
+    the client chose waits for them until the reservation ends (SPEC §8.2).
+    """
+    if order.status == Status.PAID and order.intake_submitted_at is None:
+        raise ClaimRefused(
+            _(
+                "Le client n’a pas encore rempli son formulaire : la commande ne peut pas "
+                "être prise."
+            )
+        )
+    if order.status == Status.PAID and order.reserved_for_another(expert.pk):
+        raise ClaimRefused(
+            _("Cette commande est réservée à l’expert choisi par le client jusqu’au %(date)s.")
+            % {"date": formats.date_format(timezone.localtime(order.reserved_until), "j F, H:i")}
+        )
     _move(
         order,
         Status.PROCESSING,
@@ -451,17 +497,56 @@ def reading_of(order: Order) -> Reading:
 
 
 def submit_for_validation(order: Order, *, actor=None, source: str = "") -> None:
-    """processing → awaiting_validation, once every section the level requires is there."""
+    """processing → awaiting_validation, once every section the level requires is there.
+
+    The submission freezes a version (texts, files' names, who, when) for the validator to
+    compare; at level 4 the system then typesets the PDF, unless an expert uploaded one.
+    """
     missing = missing_sections(order)
     if missing:
         raise ContentIncomplete(missing)
-    _move(order, Status.AWAITING_VALIDATION, actor=actor, source=source)
+    with transaction.atomic():
+        _move(order, Status.AWAITING_VALIDATION, actor=actor, source=source)
+        reading = Reading.objects.select_for_update().get(pk=reading_of(order).pk)
+        author = actor if actor is not None and actor.is_authenticated else None
+        ReadingVersion.objects.create(
+            reading=reading,
+            number=reading.versions.count() + 1,
+            texts=dict(reading.texts),
+            files={section.name: getattr(reading, section.name).name for section in FILE_SECTIONS},
+            author=author,
+            source=source,
+        )
+        # The submitter, and the expert who holds the order (a generator's content is theirs).
+        writers = {
+            author.pk if author else None,
+            order.assigned_expert.user_id if order.assigned_expert else None,
+        }
+        reading.writers.add(*(pk for pk in writers if pk is not None))
+        if needs_generated_pdf(order, reading):
+            enqueue(tasks.make_reading_pdf, reading.pk)
+
+
+def needs_generated_pdf(order: Order, reading: Reading) -> bool:
+    """The level has a PDF and no expert uploaded one: the system makes it."""
+    has_pdf = any(section.kind == Kind.PDF for section in sections_for_level(order.level))
+    return has_pdf and not (reading.pdf and not reading.pdf_generated)
+
+
+def ensure_second_look(order: Order, validator) -> None:
+    """Nobody validates a reading they wrote any part of, superusers included (SPEC §8.4)."""
+    reading = order.reading_or_none
+    if reading is not None and reading.written_by(validator):
+        raise ValidationRefused(
+            _("Un second regard est nécessaire : un autre expert valide cette lecture.")
+        )
 
 
 def reject(order: Order, *, validator, reason: str) -> None:
     """awaiting_validation → processing, with the reason the expert will read."""
     if not reason.strip():
         raise ValueError("a rejection needs a reason")
+    ensure_second_look(order, validator)
     with transaction.atomic():
         # The reading first: `_move` then reloads the order, its reading included.
         Reading.objects.filter(pk=reading_of(order).pk).update(
@@ -470,14 +555,24 @@ def reject(order: Order, *, validator, reason: str) -> None:
             updated_at=timezone.now(),
         )
         _move(order, Status.PROCESSING, actor=validator, note=reason)
+        revision = (
+            Reading.objects.filter(order=order).values_list("revision_count", flat=True).get()
+        )
+        signals.reading_rejected.send(sender=Order, order=order, revision=revision)
 
 
 def approve(order: Order, *, validator, notes: str = "") -> None:
-    """awaiting_validation → completed: delivered to the Sanctuaire, client emailed."""
+    """awaiting_validation → completed: delivered to the Sanctuaire, client emailed.
+
+    The client reads the version approved here, the last one submitted.
+    """
+    ensure_second_look(order, validator)
     with transaction.atomic():
         now = timezone.now()
+        reading = reading_of(order)
         # The reading first: `_move` then reloads the order, its reading included.
-        Reading.objects.filter(pk=reading_of(order).pk).update(
+        Reading.objects.filter(pk=reading.pk).update(
+            approved_version=reading.versions.order_by("-number").first(),
             validated_by=validator,
             validated_at=now,
             validation_notes=notes,

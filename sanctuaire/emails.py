@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from billing.models import CreditNote, Refund
-from orders.intake import intake_key
-from orders.models import EmailFailure, Order
+from orders import notices
+from orders.intake_keys import intake_key
+from orders.models import EmailFailure, Notice, Order
 from sanctuaire import tokens
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,10 @@ def send_payment_received(order_id: int) -> bool:
         "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
         "delivery_hours": _delivery_hours(order),
     }
-    return _send("payment_received", order.email, context, order=order)
+    sent = _send("payment_received", order.email, context, order=order)
+    if sent:
+        notices.record(order, Notice.Kind.PAYMENT, Notice.Channel.EMAIL)
+    return sent
 
 
 def send_delivery(order_id: int) -> bool:
@@ -102,7 +106,10 @@ def send_delivery(order_id: int) -> bool:
         "sanctuaire_url": settings.SITE_URL + reverse("sanctuaire:login"),
         "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
     }
-    return _send("delivery", order.email, context, order=order)
+    sent = _send("delivery", order.email, context, order=order)
+    if sent:
+        notices.record(order, Notice.Kind.DELIVERY, Notice.Channel.EMAIL)
+    return sent
 
 
 def send_sanctuaire_access(order_id: int) -> bool:
@@ -119,6 +126,45 @@ def send_sanctuaire_access(order_id: int) -> bool:
         ),
     }
     return _send("sanctuaire_access", order.email, context, order=order)
+
+
+def _desk_url(order: Order) -> str:
+    return settings.SITE_URL + reverse("experts:order", args=[order.public_id])
+
+
+def send_order_ready_to_expert(order_id: int) -> bool:
+    """The client who chose this expert has filled the form: the reserved order can start."""
+    order = Order.objects.select_related("expert").filter(pk=order_id).first()
+    if order is None or order.expert is None or not order.expert.email:
+        return False
+    context = {"expert": order.expert, "desk_url": _desk_url(order)}
+    # The desk works in French, whatever the client's language.
+    return _send(
+        "expert_order_ready",
+        order.expert.email,
+        context,
+        order=order,
+        language=settings.LANGUAGE_CODE,
+    )
+
+
+def send_rejection_to_expert(order_id: int) -> bool:
+    """A second look sent the reading back: its author reads why (SPEC §8.2)."""
+    order = Order.objects.select_related("assigned_expert").filter(pk=order_id).first()
+    if order is None or order.assigned_expert is None or not order.assigned_expert.email:
+        return False
+    context = {
+        "expert": order.assigned_expert,
+        "desk_url": _desk_url(order),
+        "reason": order.reading.rejection_reason,
+    }
+    return _send(
+        "expert_rejection",
+        order.assigned_expert.email,
+        context,
+        order=order,
+        language=settings.LANGUAGE_CODE,
+    )
 
 
 def send_intake_reminder(order_id: int) -> bool:

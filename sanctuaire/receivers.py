@@ -1,23 +1,45 @@
-"""The client e-mails that answer an order's events (orders/signals.py), enqueued in the
+"""The e-mails and notices that answer an order's events (orders/signals.py), enqueued in the
 transaction of the change that sent them."""
 
 from django.dispatch import receiver
 
 from operations.tasks import enqueue
-from orders.signals import order_paid, reading_delivered, refund_succeeded
+from orders import notices
+from orders.models import Notice
+from orders.signals import (
+    order_paid,
+    reading_delivered,
+    reading_rejected,
+    refund_succeeded,
+    reserved_order_ready,
+)
 from sanctuaire import tasks
 
 
 @receiver(order_paid)
 def email_payment_received(sender, order, **kwargs) -> None:
     enqueue(tasks.send_payment_received_email, order.pk)
+    if notices.wants_whatsapp(order):
+        enqueue(tasks.send_whatsapp_notice, order.pk, Notice.Kind.PAYMENT)
 
 
 @receiver(reading_delivered)
 def email_delivery(sender, order, **kwargs) -> None:
     enqueue(tasks.send_delivery_email, order.pk)
+    if notices.wants_whatsapp(order):
+        enqueue(tasks.send_whatsapp_notice, order.pk, Notice.Kind.DELIVERY)
 
 
 @receiver(refund_succeeded)
 def email_refund(sender, order, refund, **kwargs) -> None:
     enqueue(tasks.send_refund_email, refund.pk)
+
+
+@receiver(reserved_order_ready)
+def email_chosen_expert(sender, order, **kwargs) -> None:
+    enqueue(tasks.send_expert_order_ready_email, order.pk)
+
+
+@receiver(reading_rejected)
+def email_rejected_author(sender, order, revision, **kwargs) -> None:
+    enqueue(tasks.send_expert_rejection_email, order.pk, revision)

@@ -10,6 +10,7 @@ from functools import partial
 
 from billing.models import Refund
 from operations.tasks import retried_task, send_once
+from orders import notices
 from orders.models import Order
 from sanctuaire import emails, services
 
@@ -85,4 +86,31 @@ def send_login_link_email(email: str, next_url: str, request_id: str, language: 
         f"login_link:{request_id}",
         "login_link",
         partial(emails.send_login_link, email, next_url, language or None),
+    )
+
+
+# WhatsApp notices (SPEC §9): retried like an e-mail; `send_whatsapp_notice` records what it sent,
+# so a second run sends nothing.
+@retried_task(**EMAIL_RETRIES)
+def send_whatsapp_notice(order_id: int, kind: str) -> bool:
+    return notices.send_whatsapp_notice(order_id, kind)
+
+
+# The desk's e-mails to experts (SPEC §8.2), sent once each like the clients'.
+@retried_task(**EMAIL_RETRIES, give_up=_gave_up("expert_order_ready"))
+def send_expert_order_ready_email(order_id: int) -> bool:
+    return send_once(
+        f"expert_order_ready:{order_id}",
+        "expert_order_ready",
+        partial(emails.send_order_ready_to_expert, order_id),
+    )
+
+
+@retried_task(**EMAIL_RETRIES, give_up=_gave_up("expert_rejection"))
+def send_expert_rejection_email(order_id: int, revision: int) -> bool:
+    """One per rejection: the revision count tells two rejections of one order apart."""
+    return send_once(
+        f"expert_rejection:{order_id}:{revision}",
+        "expert_rejection",
+        partial(emails.send_rejection_to_expert, order_id),
     )

@@ -31,7 +31,7 @@ from orders.intake import can_amend
 from orders.models import Order, OrderPhoto, Reading
 from orders.sections import BY_NAME, Kind
 from orders.svg import sanitize_svg_or_empty
-from orders.timeline import build_timeline
+from orders.timeline import build_timeline, client_status
 from sanctuaire import services, tasks, tokens
 from sanctuaire.forms import DeletionForm, LoginForm, ProfileForm
 from sanctuaire.models import ClientProfile, DeletionRequest
@@ -201,6 +201,7 @@ def _card(order: Order) -> dict:
     return {
         "order": order,
         "steps": build_timeline(order),
+        "client_status": client_status(order),
         "can_fill_intake": can_amend(order),
         "intake_done": order.intake_submitted_at is not None,
     }
@@ -238,13 +239,16 @@ def _sections(order: Order) -> list[dict]:
         row = {"section": section, "title": str(section.client_title), "text": "", "url": ""}
         if section.kind in SECTION_URLS:
             # A file, or a mandala that is still a drawing once sanitised: shown by its URL.
-            shown = reading.has(section) and (
-                section.kind != Kind.SVG or sanitize_svg_or_empty(reading.text(section.name))
+            shown = (
+                reading.has(section)
+                if section.is_file
+                else bool(sanitize_svg_or_empty(reading.client_text(section.name)))
             )
             if shown:
                 row["url"] = reverse(SECTION_URLS[section.kind], args=[order.public_id])
         else:
-            row["text"] = reading.text(section.name)
+            # The version the validator approved, never a later draft (SPEC §5).
+            row["text"] = reading.client_text(section.name)
         sections.append(row)
     return sections
 
@@ -254,7 +258,7 @@ def _archetype(order: Order) -> str:
     reading = order.reading_or_none
     if reading is None or BY_NAME["archetype"] not in order.unlocked_sections:
         return ""
-    return reading.text("archetype")
+    return reading.client_text("archetype")
 
 
 @client_required
@@ -266,6 +270,7 @@ def order_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "order": order,
         "archetype": _archetype(order),
         "steps": build_timeline(order),
+        "client_status": client_status(order),
         "sections": _sections(order),
         "can_fill_intake": can_amend(order),
         "photos": list(order.photos.all()),
@@ -337,7 +342,7 @@ def pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def mandala(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     reading = _unlocked_reading(request, public_id, "mandala")
-    markup = sanitize_svg_or_empty(reading.text("mandala"))
+    markup = sanitize_svg_or_empty(reading.client_text("mandala"))
     if not markup:
         raise Http404
     response = HttpResponse(markup, content_type="image/svg+xml; charset=utf-8")

@@ -14,8 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -24,6 +26,7 @@ from operations.tasks import enqueue
 from orders.exceptions import RefundRefused
 from orders.models import (
     EmailFailure,
+    Notice,
     Offer,
     Order,
     OrderEvent,
@@ -98,9 +101,10 @@ class OfferAdmin(admin.ModelAdmin):
         "service",
         "price",
         "duration_minutes",
+        "delivery_hours",
         "is_active",
     ]
-    list_editable = ["is_active"]
+    list_editable = ["delivery_hours", "is_active"]
     ordering = ["sort_order", "level"]
 
     @admin.display(description=_("prix"), ordering="price_cents")
@@ -115,6 +119,22 @@ class OrderEventInline(admin.TabularInline):
     fields = ["created_at", "from_status", "to_status", "actor", "source", "note"]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class NoticeInline(admin.TabularInline):
+    """Which channels carried the client's notices (SPEC §9)."""
+
+    model = Notice
+    extra = 0
+    can_delete = False
+    fields = ["sent_at", "kind", "channel", "reference"]
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -142,6 +162,9 @@ class ReadingInline(admin.StackedInline):
     classes = ["collapse"]
     fields = [
         "sections",
+        "versions",
+        "writers_list",
+        "pdf_generated",
         "instructions",
         "generation_requested_at",
         "generation_error",
@@ -177,6 +200,42 @@ class ReadingInline(admin.StackedInline):
             "<dl>{}</dl>",
             format_html_join("", '<dt>{}</dt><dd style="white-space: pre-wrap">{}</dd>', rows),
         )
+
+    @admin.display(description=_("versions soumises"))
+    def versions(self, reading: Reading) -> str:
+        """Each submission, frozen: who, when, its files, its texts (SPEC §5)."""
+        blocks = []
+        for version in reading.versions.select_related("author"):
+            who = version.author.get_username() if version.author else version.source or "—"
+            approved = _(" (approuvée)") if reading.approved_version_id == version.pk else ""
+            texts = "\n\n".join(
+                f"[{name}] {text}" for name, text in version.texts.items() if name != "mandala"
+            )
+            files = ", ".join(name.rsplit("/", 1)[-1] for name in version.files.values() if name)
+            blocks.append(
+                (
+                    _("Version %(number)d%(approved)s — %(who)s, %(date)s")
+                    % {
+                        "number": version.number,
+                        "approved": approved,
+                        "who": who,
+                        "date": date_format(localtime(version.created_at), "j F Y, H:i"),
+                    },
+                    files or "—",
+                    texts or "—",
+                )
+            )
+        if not blocks:
+            return "—"
+        return format_html_join(
+            "",
+            '<p><strong>{}</strong><br>{}</p><p style="white-space: pre-wrap">{}</p>',
+            blocks,
+        )
+
+    @admin.display(description=_("rédigée par"))
+    def writers_list(self, reading: Reading) -> str:
+        return ", ".join(user.get_username() for user in reading.writers.all()) or "—"
 
 
 PAYMENT_FIELDS = [
@@ -279,7 +338,7 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["number", "email", "payment_intent_id", "last_name"]
     list_select_related = ["assigned_expert", "expert", "offer"]
     date_hierarchy = "created_at"
-    inlines = [ReadingInline, OrderPhotoInline, RefundInline, OrderEventInline]
+    inlines = [ReadingInline, OrderPhotoInline, RefundInline, OrderEventInline, NoticeInline]
     actions = ["refund", "resend_access_email", "export_csv", "anonymise_client"]
     readonly_fields = [
         "public_id",
@@ -291,6 +350,9 @@ class OrderAdmin(admin.ModelAdmin):
         "offer_name",
         "service",
         "duration_minutes",
+        "delivery_hours",
+        "due_at",
+        "reserved_until",
         *PAYMENT_FIELDS,
         *CONSENT_FIELDS,
         "assigned_expert",
@@ -315,6 +377,9 @@ class OrderAdmin(admin.ModelAdmin):
                     "level_name",
                     "service",
                     "duration_minutes",
+                    "delivery_hours",
+                    "due_at",
+                    "reserved_until",
                 ]
             },
         ),

@@ -21,7 +21,7 @@ from orders.access import client_owns_order, remember_order
 from orders.catalogue import OfferMismatch, OfferNotFound, resolve_offer
 from orders.forms import IntakeForm
 from orders.models import PAID_STATUSES, UNPAID_STATUSES, Offer, Order
-from orders.timeline import build_timeline
+from orders.timeline import build_timeline, client_status
 from payments.checkout import ensure_intent, start_checkout
 from payments.gateways import get_gateway, is_demo
 from payments.gateways.base import GatewayConfigError, GatewayError, PaymentDeclined
@@ -238,7 +238,10 @@ def confirmation(request: HttpRequest) -> HttpResponse:
             "steps": build_timeline(order),
             "is_pending": order.status == Order.Status.PENDING,
             "is_failed": order.status == Order.Status.FAILED,
-            "can_fill_intake": order.status in PAID_STATUSES,
+            "is_paid": order.status in PAID_STATUSES,
+            "can_fill_intake": order.status == Order.Status.PAID,
+            # Where the order stands, what comes next and by when (SPEC §9).
+            "client_status": client_status(order),
             "step": 3,
         }
 
@@ -315,6 +318,7 @@ def intake_sent(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     context = {
         "order": order,
         "can_amend": intake.can_amend(order),
-        "delivery_hours": order.offer.delivery_hours if order.offer_id else None,
+        # Where the order stands and by when it arrives (SPEC §9).
+        "client_status": client_status(order),
     }
     return render(request, "orders/intake_sent.html", context)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -43,7 +45,12 @@ class OrderFactory(factory.django.DjangoModelFactory):
             status=Order.Status.PAID,
             payment_status="succeeded",
             paid_at=factory.LazyFunction(timezone.now),
+            due_at=factory.LazyAttribute(
+                lambda o: o.paid_at + timedelta(hours=o.offer.delivery_hours)
+            ),
         )
+        # Paid and the intake form filled: an expert may claim it.
+        ready = factory.Trait(paid=True, intake_submitted_at=factory.LazyFunction(timezone.now))
 
     offer = factory.LazyAttribute(lambda o: _offer(o.offer_level))
     level = factory.SelfAttribute("offer.level")
@@ -53,6 +60,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     price_cents = factory.SelfAttribute("offer.price_cents")
     currency = "eur"
     duration_minutes = factory.SelfAttribute("offer.duration_minutes")
+    delivery_hours = factory.SelfAttribute("offer.delivery_hours")
     email = factory.Sequence(lambda n: f"client{n}@example.com")
     first_name = "Camille"
     last_name = "Durand"

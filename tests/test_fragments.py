@@ -71,7 +71,7 @@ def test_the_confirmation_shows_a_payment_applied_by_another_process(client):
 
 
 def test_the_sanctuaire_shows_a_claim_made_by_another_process(client):
-    order = factories.OrderFactory(paid=True, email="lea@example.com")
+    order = factories.OrderFactory(ready=True, email="lea@example.com")
     client.force_login(make_client("lea@example.com"))
     expert = factories.ExpertFactory()
 
@@ -79,5 +79,5 @@ def test_the_sanctuaire_shows_a_claim_made_by_another_process(client):
         services.claim(order, expert=expert, actor=expert.user)
 
     before, after = _views_then_write_then_views(client, "/sanctuaire/", claim)
-    assert "Remplir mon formulaire" in before
-    assert "Remplir mon formulaire" not in after
+    assert "Modifier mon formulaire" in before
+    assert "Modifier mon formulaire" not in after

@@ -59,6 +59,8 @@ def test_a_client_fills_the_intake_form_with_a_photo(journey, tmp_path):
     page.get_by_role("button", name="Envoyer mes réponses").click()
     page.wait_for_url("**/formulaire/envoye/")
     assert page.locator("h1").inner_text() == "Merci, vos réponses sont envoyées"
+    # Where the order stands now, and by when it arrives (SPEC §9).
+    assert "Formulaire reçu" in page.locator(".client-status").inner_text()
     journey.shoot("intake-next-step")
     page.get_by_role("link", name="Modifier mes réponses").click()
     assert page.get_by_role("img", name="Votre photo 1").is_visible()

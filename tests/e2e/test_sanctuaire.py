@@ -6,6 +6,7 @@ import wave
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from experts.services import save_content
 from orders import services
@@ -35,7 +36,13 @@ def wav_bytes() -> bytes:
 
 def delivered_order(email: str) -> Order:
     """A level-4 order taken through the real desk services: paid, prepared, approved."""
-    order = OrderFactory(offer_level=4, email=email, first_name="Léa", last_name="Martin")
+    order = OrderFactory(
+        offer_level=4,
+        email=email,
+        first_name="Léa",
+        last_name="Martin",
+        intake_submitted_at=timezone.now(),
+    )
     services.mark_paid(order, source="test")
     order.refresh_from_db()
     expert = ExpertFactory(name="Séléné")

@@ -71,7 +71,7 @@ def test_a_client_buys_in_english_and_gets_english_emails(journey_en):
     assert message.subject == f"Payment received — order {order.number}"
     assert "Hello June," in message.body
     assert "€149.00" in message.body
-    assert "within 48 h of your form" in message.body  # the Complete level's promise
+    assert "at the latest" in message.body  # the Complete level's promised date
     look_at_emails(journey_en)
 
 

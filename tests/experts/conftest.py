@@ -27,7 +27,7 @@ def inactive_expert_user(db):
 
 @pytest.fixture
 def paid_order(db):
-    return factories.OrderFactory(paid=True, question="Vais-je changer de voie cette année ?")
+    return factories.OrderFactory(ready=True, question="Vais-je changer de voie cette année ?")
 
 
 @pytest.fixture

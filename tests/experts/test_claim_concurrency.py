@@ -14,7 +14,7 @@ from tests.conftest import postgres_only
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_claims_make_one_winner_and_one_clear_refusal():
-    order = factories.OrderFactory(paid=True)
+    order = factories.OrderFactory(ready=True)
     users = [factories.ExpertFactory().user, factories.ExpertFactory().user]
     clients = []
     for user in users:
@@ -43,7 +43,7 @@ def test_two_simultaneous_claims_make_one_winner_and_one_clear_refusal():
     assert order.assigned_expert.user in users
     assert OrderEvent.objects.filter(order=order, to_status=Order.Status.PROCESSING).count() == 1
     assert len(pages) == 2
-    assert sum("Soumettre pour validation" in page for page in pages) == 1
+    assert sum("Enregistrer et soumettre" in page for page in pages) == 1
     assert (
         sum("Cette commande vient d’être prise par un autre expert." in page for page in pages) == 1
     )

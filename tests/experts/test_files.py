@@ -20,7 +20,7 @@ PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 @pytest.fixture
 def level_four_order(expert_user):
-    order = factories.OrderFactory(paid=True, offer_level=4)
+    order = factories.OrderFactory(ready=True, offer_level=4)
     services.claim(order, expert=expert_user.expert, actor=expert_user)
     return order
 

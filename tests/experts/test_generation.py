@@ -315,7 +315,7 @@ def test_a_malformed_callback_is_a_clear_400(
 def test_the_callback_sanitises_the_mandala(client, expert_user, generator_settings):
     from orders import services
 
-    order = factories.OrderFactory(paid=True, offer_level=4)
+    order = factories.OrderFactory(ready=True, offer_level=4)
     services.claim(order, expert=expert_user.expert, actor=expert_user)
     payload = {
         **CONTENT,

@@ -18,30 +18,83 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_queue_lists_paid_orders_oldest_first_with_their_details(client, expert_user):
+def _ready(**fields) -> Order:
+    return factories.OrderFactory(ready=True, **fields)
+
+
+def test_queue_lists_ready_orders_due_soonest_first_with_their_details(client, expert_user):
     now = timezone.now()
-    recent = factories.OrderFactory(
-        paid=True, paid_at=now - timedelta(hours=1), first_name="Inès", offer_level=4
-    )
-    old = factories.OrderFactory(
-        paid=True, paid_at=now - timedelta(days=2), first_name="Hugo", question="Mon travail ?"
+    # Paid later but promised sooner (48 h at level 4 against 72 h at level 2): it comes first.
+    level_four = _ready(paid_at=now - timedelta(hours=1), first_name="Inès", offer_level=4)
+    level_two = _ready(
+        paid_at=now - timedelta(hours=2), first_name="Hugo", question="Mon travail ?"
     )
     factories.OrderFactory(first_name="Pendante")  # not paid: not work yet
     client.force_login(expert_user)
     body = client.get("/desk/").content.decode()
-    assert body.index(old.number) < body.index(recent.number)
+    assert body.index(level_four.number) < body.index(level_two.number)
     assert "Hugo" in body
     assert "Mon travail ?" in body
     assert "47,00" in body
     assert "149,00" in body
     assert "level-4" in body
     assert "payée il y a 2" in body
+    assert "reste 1 j 22 h" in body  # level 4: 48 h promised, paid an hour ago (46 h 59 min)
     assert "Pendante" not in body
 
 
+def test_a_late_order_is_marked_and_counted(client, expert_user, time_machine):
+    time_machine.move_to("2026-12-01 10:00:00+00:00", tick=False)
+    late = _ready(offer_level=3, paid_at=timezone.now() - timedelta(hours=50))
+    on_time = _ready(offer_level=3, paid_at=timezone.now() - timedelta(hours=10))
+    client.force_login(expert_user)
+    response = client.get("/desk/")
+    body = response.content.decode()
+    late_card = body[body.index(late.number) - 2500 : body.index(late.number)]
+    assert "is-late" in late_card
+    assert "En retard" in late_card
+    assert "en retard de 2 h 00 min" in body
+    assert body.index(late.number) < body.index(on_time.number)
+    counts = {item["status"]: item["count"] for item in response.context["stats"]["counts"]}
+    assert counts["late"] == 1
+
+
+def test_an_order_without_its_form_is_listed_apart_and_cannot_be_claimed(client, expert_user):
+    waiting = factories.OrderFactory(paid=True, first_name="Sans-formulaire")
+    ready = _ready()
+    client.force_login(expert_user)
+    body = client.get("/desk/").content.decode()
+    ready_part, waiting_part = body.split('id="waiting-form-title"')
+    assert ready.number in ready_part
+    assert waiting.number not in ready_part
+    assert waiting.number in waiting_part
+    assert "1 commande attend le formulaire du client" in waiting_part
+    assert f"/desk/commande/{waiting.public_id}/prendre/" not in body
+    assert f"/desk/commande/{ready.public_id}/prendre/" in body
+
+    # A forged POST is refused with a French message, and nothing moves.
+    response = client.post(f"/desk/commande/{waiting.public_id}/prendre/", follow=True)
+    assert "Le client n’a pas encore rempli son formulaire" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PAID
+    assert waiting.assigned_expert is None
+    assert not waiting.events.exists()
+
+
+def test_the_claim_is_allowed_once_the_form_is_filled(client, expert_user):
+    order = factories.OrderFactory(paid=True)
+    data = {name: getattr(order, name) for name in INTAKE_FIELDS} | {"question": "Mon chemin ?"}
+    assert save_intake(order, data, [], [])
+    client.force_login(expert_user)
+    client.post(f"/desk/commande/{order.public_id}/prendre/")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PROCESSING
+    assert order.assigned_expert == expert_user.expert
+
+
 def test_queue_filters_by_level(client, expert_user):
-    level_one = factories.OrderFactory(paid=True, offer_level=1)
-    level_three = factories.OrderFactory(paid=True, offer_level=3)
+    level_one = _ready(offer_level=1)
+    level_three = _ready(offer_level=3)
     client.force_login(expert_user)
     body = client.get("/desk/?level=3").content.decode()
     assert level_three.number in body
@@ -52,9 +105,7 @@ def test_queue_filters_by_level(client, expert_user):
 
 def test_queue_is_paginated(client, expert_user):
     start = timezone.now() - timedelta(days=1)
-    orders = [
-        factories.OrderFactory(paid=True, paid_at=start + timedelta(minutes=n)) for n in range(25)
-    ]
+    orders = [_ready(paid_at=start + timedelta(minutes=n)) for n in range(25)]
     client.force_login(expert_user)
     first = client.get("/desk/").content.decode()
     second = client.get("/desk/?page=2").content.decode()
@@ -75,6 +126,7 @@ def test_my_orders_and_the_figures_sit_beside_the_queue(client, expert_user, oth
     theirs = factories.OrderFactory(
         status=Order.Status.PROCESSING, assigned_expert=other_expert_user.expert, paid_at=now
     )
+    _ready()
     factories.OrderFactory(paid=True)
     for hours in (2, 4):
         factories.OrderFactory(
@@ -90,20 +142,36 @@ def test_my_orders_and_the_figures_sit_beside_the_queue(client, expert_user, oth
     stats = client.get("/desk/").context["stats"]
     assert {item["status"]: item["count"] for item in stats["counts"]} == {
         "paid": 1,
+        "awaiting_form": 1,
         "processing": 2,
         "awaiting_validation": 0,
-        "completed": 2,
+        "late": 0,
     }
     assert stats["average_delivery"] == "3 h 00 min"
     assert "3 h 00 min" in body
+
+
+def test_the_counts_agree_with_the_lists_right_after_a_change(client, expert_user):
+    client.force_login(expert_user)
+    client.get("/desk/")
+    order = _ready()
+    response = client.get("/desk/")
+    counts = {item["status"]: item["count"] for item in response.context["stats"]["counts"]}
+    assert counts["paid"] == response.context["page"].paginator.count == 1
+    client.post(f"/desk/commande/{order.public_id}/prendre/")
+    response = client.get("/desk/")
+    counts = {item["status"]: item["count"] for item in response.context["stats"]["counts"]}
+    assert counts["paid"] == response.context["page"].paginator.count == 0
+    assert counts["processing"] == 1
 
 
 def _queue_queries(client, count: int, expert_user) -> int:
     Order.objects.all().delete()
     factories.OrderFactory(status=Order.Status.PROCESSING, assigned_expert=expert_user.expert)
     # Each order names the expert its client chose: the page shows it without a query per row.
+    factories.OrderFactory.create_batch(count, ready=True, expert=factories.ExpertFactory())
     factories.OrderFactory.create_batch(count, paid=True, expert=factories.ExpertFactory())
-    cache.clear()  # the figures at the top are cached: count their queries too
+    cache.clear()  # the delivery figures are cached for a minute: count their query too
     with CaptureQueriesContext(connection) as context:
         response = client.get("/desk/")
     assert response.status_code == 200
@@ -123,13 +191,18 @@ def test_the_figures_follow_a_payment_made_by_another_process(client, expert_use
     client.force_login(expert_user)
     pending = factories.OrderFactory()
     with _process("first"):
-        first = client.get("/desk/").context["stats"]["counts"][0]["count"]
+        first = _counts(client)["awaiting_form"]
     with _process("second"):
         services.mark_paid(pending, source="stripe", payment_status="succeeded")
-        assert client.get("/desk/").context["stats"]["counts"][0]["count"] == 1
+        assert _counts(client)["awaiting_form"] == 1
     with _process("first"):
-        again = client.get("/desk/").context["stats"]["counts"][0]["count"]
+        again = _counts(client)["awaiting_form"]
     assert (first, again) == (0, 1)
+
+
+def _counts(client) -> dict[str, int]:
+    stats = client.get("/desk/").context["stats"]
+    return {item["status"]: item["count"] for item in stats["counts"]}
 
 
 def test_queue_runs_the_same_number_of_queries_for_5_and_50_orders(client, expert_user):
@@ -137,7 +210,91 @@ def test_queue_runs_the_same_number_of_queries_for_5_and_50_orders(client, exper
     few = _queue_queries(client, 5, expert_user)
     many = _queue_queries(client, 50, expert_user)
     assert few == many
-    assert few <= 8
+    assert few <= 10
+
+
+# --- The chosen expert (SPEC §8.2) -------------------------------------------------------------
+
+
+def _chosen_order(chosen_user, **fields) -> Order:
+    """Paid through the service, as a client who named this expert in the tunnel."""
+    order = factories.OrderFactory(expert=chosen_user.expert, **fields)
+    services.mark_paid(order, source="test")
+    order.refresh_from_db()
+    return order
+
+
+def test_an_order_for_a_named_expert_is_theirs_for_24_hours(
+    client, expert_user, other_expert_user, time_machine
+):
+    time_machine.move_to("2026-12-01 10:00:00+00:00", tick=False)
+    order = _chosen_order(other_expert_user, intake_submitted_at=timezone.now())
+    assert order.reserved_until == timezone.now() + timedelta(hours=24)
+    client.force_login(expert_user)
+    body = client.get("/desk/").content.decode()
+    assert f"réservée à {other_expert_user.expert.name} jusqu’au 2 décembre, 11:00" in body
+    assert f"/desk/commande/{order.public_id}/prendre/" not in body
+    response = client.post(f"/desk/commande/{order.public_id}/prendre/", follow=True)
+    assert "réservée à l’expert choisi par le client" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+
+    # The chosen expert may take it at once.
+    client.force_login(other_expert_user)
+    assert "réservée à vous" in client.get("/desk/").content.decode()
+
+    # 24 h later, anyone may.
+    time_machine.shift(timedelta(hours=24, seconds=1))
+    client.force_login(expert_user)
+    body = client.get("/desk/").content.decode()
+    assert "réservée à" not in body
+    client.post(f"/desk/commande/{order.public_id}/prendre/")
+    order.refresh_from_db()
+    assert order.assigned_expert == expert_user.expert
+
+
+def test_the_chosen_expert_claims_a_reserved_order(client, other_expert_user):
+    order = _chosen_order(other_expert_user, intake_submitted_at=timezone.now())
+    client.force_login(other_expert_user)
+    client.post(f"/desk/commande/{order.public_id}/prendre/")
+    order.refresh_from_db()
+    assert order.assigned_expert == other_expert_user.expert
+
+
+def test_the_house_expert_reserves_nothing(db):
+    house = factories.ExpertFactory(is_house=True, user=None)
+    order = factories.OrderFactory(expert=house)
+    services.mark_paid(order, source="test")
+    order.refresh_from_db()
+    assert order.reserved_until is None
+    assert order.due_at == order.paid_at + timedelta(hours=72)
+
+
+def test_the_chosen_expert_is_emailed_once_when_the_form_is_filled(
+    other_expert_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    order = _chosen_order(other_expert_user, first_name="Léa")
+    mailoutbox.clear()  # the client's payment e-mail
+    data = {name: getattr(order, name) for name in INTAKE_FIELDS} | {"question": "Mon chemin ?"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert save_intake(order, data, [], [])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert save_intake(order, data | {"question": "Autre"}, [], [])  # an amendment
+    (message,) = mailoutbox
+    assert message.to == [other_expert_user.expert.email]
+    assert order.number in message.subject
+    assert "Léa vous a choisi" in message.body
+    assert f"/desk/commande/{order.public_id}/" in message.body
+
+
+def test_no_expert_email_for_an_order_nobody_reserved(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    order = factories.OrderFactory(paid=True)
+    data = {name: getattr(order, name) for name in INTAKE_FIELDS} | {"question": "Mon chemin ?"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert save_intake(order, data, [], [])
+    assert mailoutbox == []
 
 
 def test_validation_queue_lists_orders_awaiting_a_second_look(client, expert_user):
@@ -171,72 +328,11 @@ def test_validation_queue_runs_a_constant_number_of_queries(client, expert_user)
     assert counts[0] == counts[1]
 
 
-# --- The cached columns -----------------------------------------------------------------------
-
-
-def _order_queries(client, url: str = "/desk/") -> list[str]:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return [q["sql"] for q in context.captured_queries if 'FROM "orders_order"' in q["sql"]]
-
-
-def test_a_second_view_of_the_queue_reads_no_order_rows(client, expert_user, paid_order):
-    services.claim(factories.OrderFactory(paid=True), expert=expert_user.expert, actor=expert_user)
-    factories.OrderFactory.create_batch(3, paid=True, expert=factories.ExpertFactory())
-    client.force_login(expert_user)
-    # The version, the figures, then the queue (count and page) and my orders.
-    assert len(_order_queries(client)) == 5
-    # Both columns and the figures come from the cache: only the version is read.
-    assert len(_order_queries(client)) == 1
-
-
-def test_the_queue_follows_a_claim_made_by_another_process(client, expert_user, other_expert_user):
-    waiting = factories.OrderFactory(paid=True)
-    client.force_login(expert_user)
-    with _process("first"):
-        assert waiting.number in client.get("/desk/").content.decode()
-    with _process("second"):
-        services.claim(waiting, expert=other_expert_user.expert, actor=other_expert_user)
-    with _process("first"):
-        body = client.get("/desk/").content.decode()
-    assert f'Prendre la commande<span class="visually-hidden"> {waiting.number}' not in body
-    assert "Aucune commande n’attend : la file est vide." in body
-
-
-def test_the_queue_shows_every_change_on_the_next_view(client, expert_user, other_expert_user):
-    first = factories.OrderFactory(paid=True, question="Ma maison ?")
-    client.force_login(expert_user)
-    assert first.number in client.get("/desk/").content.decode()
-
-    # A new paid order, a question edited through the intake form, an order claimed elsewhere.
-    second = factories.OrderFactory(paid=True)
-    assert second.number in client.get("/desk/").content.decode()
-    data = {name: getattr(first, name) for name in INTAKE_FIELDS} | {"question": "Mon chemin ?"}
-    assert save_intake(first, data, [], [])
-    body = client.get("/desk/").content.decode()
-    assert "Mon chemin ?" in body
-    assert "Ma maison ?" not in body
-    services.claim(second, expert=other_expert_user.expert, actor=other_expert_user)
-    body = client.get("/desk/").content.decode()
-    assert f'Prendre la commande<span class="visually-hidden"> {second.number}' not in body
-    assert "1 commande payée attend un expert" in body
-
-
-def test_my_column_follows_my_claims_and_is_mine_alone(client, expert_user, other_expert_user):
-    order = factories.OrderFactory(paid=True)
-    client.force_login(expert_user)
-    assert "Vous n’avez aucune commande en cours." in client.get("/desk/").content.decode()
-    client.post(f"/desk/commande/{order.public_id}/prendre/")
-    aside = client.get("/desk/").content.decode().split('id="mine-title"')[1]
-    assert order.number in aside
-    # Another expert with no orders of their own does not see mine (the cache key is per expert).
-    client.force_login(other_expert_user)
-    aside = client.get("/desk/").content.decode().split('id="mine-title"')[1]
-    assert order.number not in aside
+# --- One form, and what leaves the queue ---------------------------------------------------
 
 
 def test_each_claim_button_posts_to_its_own_order_under_one_csrf_token(client, expert_user):
-    orders = factories.OrderFactory.create_batch(2, paid=True)
+    orders = factories.OrderFactory.create_batch(2, ready=True)
     client.force_login(expert_user)
     body = client.get("/desk/").content.decode()
     form = body[body.index('<form method="post" class="queue-form">') :]
@@ -247,9 +343,9 @@ def test_each_claim_button_posts_to_its_own_order_under_one_csrf_token(client, e
 
 
 def test_an_order_leaving_the_desk_leaves_the_queue(client, expert_user):
-    """Refunded while waiting: the latest change is still the claim, but the count drops."""
-    waiting = factories.OrderFactory(paid=True)
-    claimed = factories.OrderFactory(paid=True)
+    """Refunded while waiting: it leaves the queue on the next view."""
+    waiting = factories.OrderFactory(ready=True)
+    claimed = factories.OrderFactory(ready=True)
     client.force_login(expert_user)
     client.post(f"/desk/commande/{claimed.public_id}/prendre/")
     assert waiting.number in client.get("/desk/").content.decode()

@@ -98,7 +98,7 @@ def test_the_editor_saves_a_sanitised_mandala_and_says_when_it_cannot(client, ex
     from orders import services
     from tests import factories
 
-    order = factories.OrderFactory(paid=True, offer_level=4)
+    order = factories.OrderFactory(ready=True, offer_level=4)
     services.claim(order, expert=expert_user.expert, actor=expert_user)
     client.force_login(expert_user)
     url = f"/desk/commande/{order.public_id}/contenu/"

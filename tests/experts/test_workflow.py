@@ -1,6 +1,7 @@
 """The desk's status transitions, the ones it offers and the ones it refuses (SPEC §5, §8)."""
 
 import pytest
+from django.utils import timezone
 
 from orders import services
 from orders.models import Order, OrderEvent
@@ -25,7 +26,7 @@ def test_claim_assigns_the_order_to_me_and_moves_it_to_processing(client, expert
     assert paid_order.assigned_expert == expert_user.expert
     event = paid_order.events.get()
     assert (event.from_status, event.to_status, event.actor) == ("paid", "processing", expert_user)
-    assert "Soumettre pour validation" in _page(client, paid_order)
+    assert "Enregistrer et soumettre" in _page(client, paid_order)
 
 
 def test_second_expert_cannot_claim_a_taken_order(client, other_expert_user, processing_order):
@@ -166,6 +167,25 @@ def test_the_rejection_reason_is_shown_to_the_expert(
     assert "Le rituel est trop court." in page
 
 
+def test_the_author_is_emailed_the_rejection_reason(
+    client, expert_user, other_expert_user, processing_order, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    fill_content(processing_order)
+    services.submit_for_validation(processing_order, actor=expert_user)
+    client.force_login(other_expert_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/desk/commande/{processing_order.public_id}/rejeter/",
+            {"reason": "Le rituel est trop court."},
+        )
+    (message,) = mailoutbox
+    assert message.to == [expert_user.expert.email]
+    assert processing_order.number in message.subject
+    assert "Le rituel est trop court." in message.body
+    assert f"/desk/commande/{processing_order.public_id}/" in message.body
+
+
 def test_full_loop_from_paid_to_delivered(
     client, expert_user, other_expert_user, paid_order, mailoutbox,
     django_capture_on_commit_callbacks,
@@ -212,9 +232,54 @@ def test_full_loop_from_paid_to_delivered(
         ("awaiting_validation", expert_user.username),
         ("completed", other_expert_user.username),
     ]
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == [paid_order.email]
+    # The author heard of the rejection, then the client of the delivery.
+    assert [message.to for message in mailoutbox] == [
+        [expert_user.expert.email],
+        [paid_order.email],
+    ]
     page = _page(client, paid_order)
     assert "dans le Sanctuaire du client" in page
     assert f"Validée par {other_expert_user.username}" in page
     assert "Version développée." in page
+
+
+def test_the_history_reads_as_french_sentences(
+    client, expert_user, other_expert_user, time_machine
+):
+    time_machine.move_to("2026-12-01 10:00:00+00:00", tick=False)
+    selene = expert_user.expert
+    selene.name = "Séléné"
+    selene.save()
+    order = factories.OrderFactory(intake_submitted_at=timezone.now())
+    services.mark_paid(order, source="demo")
+    order.refresh_from_db()
+    services.claim(order, expert=selene, actor=expert_user)
+    fill_content(order)
+    services.submit_for_validation(order, actor=expert_user)
+    services.reject(order, validator=other_expert_user, reason="Développez le rituel.")
+    client.force_login(expert_user)
+    page = _page(client, order)
+    history = page[page.index('id="history-title"') :]
+    for sentence in [
+        "Payée par carte (démo)",
+        "Prise en charge par Séléné",
+        "Envoyée en validation par Séléné",
+        "Renvoyée en préparation par Orion",
+        "Développez le rituel.",
+    ]:
+        assert sentence in history
+    assert "→" not in history
+    assert "1 décembre 2026, 11:00" in history  # Paris time, in French
+
+
+def test_the_order_page_gives_the_birth_date_in_french(client, expert_user):
+    import datetime
+
+    order = factories.OrderFactory(
+        ready=True, date_of_birth=datetime.date(1990, 5, 17), birth_time=datetime.time(8, 30)
+    )
+    client.force_login(expert_user)
+    page = _page(client, order)
+    assert "17 mai 1990" in page
+    assert "08:30" in page
+    assert "1990-05-17" not in page

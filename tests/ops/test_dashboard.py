@@ -26,7 +26,9 @@ def _order(level, *, created, paid=None, intake=None, delivered=None, expert=Non
         **({"reading__delivered_at": delivered} if delivered else {}),
         assigned_expert=expert,
     )
-    Order.objects.filter(pk=order.pk).update(created_at=created)
+    # The promise runs from the payment (SPEC §4), as services.mark_paid stores it.
+    due = paid + timedelta(hours=order.offer.delivery_hours) if paid else None
+    Order.objects.filter(pk=order.pk).update(created_at=created, due_at=due)
     if paid:
         OrderEvent.objects.create(
             order=order, from_status="pending", to_status="paid", created_at=paid
@@ -116,9 +118,10 @@ def test_the_figures_equal_the_hand_computed_ones(seeded):
         "awaiting_validation": 0,
         "total": 3,
     }
-    # Past its promise (48 h for level 4, from the form): the one whose form came in October.
-    # The one paid on the 1st has sent no form: its promise has not started.
-    assert figures.late == [seeded["late"]]
+    # Past their promise, which runs from the payment (SPEC §4), the most overdue first: the
+    # level 4 paid in October (48 h), then the level 1 paid on the 1st at 9:00 (72 h), still
+    # without its form this morning.
+    assert figures.late == [seeded["late"], seeded["early"]]
     assert figures.flagged == [seeded["flagged"]]
 
 
@@ -184,9 +187,12 @@ def test_late_orders_alert_once_an_hour(
     time_machine.move_to(at(10, 12), tick=False)
     late = OrderFactory(paid=True, paid_at=at(5, 12), intake_submitted_at=at(5, 13))
     OrderFactory(paid=True, paid_at=at(9, 12), intake_submitted_at=at(9, 13))  # within its 72 h
-    OrderFactory(paid=True, paid_at=at(1, 12))  # no form yet: the promise has not started
+    # No form yet, paid four days before its promise is due: late too (the promise runs from the
+    # payment, SPEC §4), and the reminder job has asked the client for the form.
+    forgotten = OrderFactory(paid=True, paid_at=at(1, 12))
     with django_capture_on_commit_callbacks(execute=True):
         assert run_checks() == ["late_orders"]
         assert run_checks() == []
     [mail] = mailoutbox
     assert late.number in mail.body
+    assert forgotten.number in mail.body

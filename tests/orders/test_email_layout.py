@@ -28,7 +28,7 @@ def test_the_payment_email_carries_the_recap_and_its_colours_on_tables(mailoutbo
         order.number,
         "Niveau Intégrale",
         "149,00\xa0€",
-        "sous 48 h après votre formulaire",
+        "au plus tard le",  # the promised date (SPEC §4)
     ):
         assert text in html
         assert text in message.body  # the plain-text part says the same

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from orders import services
@@ -45,6 +46,7 @@ def test_unknown_order_is_404(client):
     assert response.status_code == 404
 
 
+@override_settings(WHATSAPP_TOKEN="token", WHATSAPP_PHONE_NUMBER_ID="1098765")
 def test_paid_client_fills_every_field_and_sees_them_again(client):
     order = OrderFactory(paid=True)
     open_intake(client, order)
@@ -70,6 +72,9 @@ def test_paid_client_fills_every_field_and_sees_them_again(client):
     assert "Merci, vos réponses sont envoyées" in page
     assert "Un second expert la relit" in page
     assert "Modifier mes réponses" in page  # not claimed yet: still editable
+    # Where the order stands and by when (SPEC §9).
+    assert "Formulaire reçu : un expert va prendre votre lecture en main" in page
+    assert "au plus tard le" in page
     page = client.get(f"/commande/{order.public_id}/formulaire/").content.decode()
     assert 'value="Lyon, France"' in page
     assert 'value="1990-05-17"' in page
@@ -97,6 +102,7 @@ def test_paid_client_fills_every_field_and_sees_them_again(client):
         ("phone", "1" * 33, "32 caractères au maximum."),
     ],
 )
+@override_settings(WHATSAPP_TOKEN="token", WHATSAPP_PHONE_NUMBER_ID="1098765")
 def test_each_bad_value_gets_its_french_message_at_its_field(client, field, value, message):
     order = OrderFactory(paid=True)
     open_intake(client, order)
@@ -108,6 +114,7 @@ def test_each_bad_value_gets_its_french_message_at_its_field(client, field, valu
     assert order.intake_submitted_at is None
 
 
+@override_settings(WHATSAPP_TOKEN="token", WHATSAPP_PHONE_NUMBER_ID="1098765")
 def test_whatsapp_delivery_needs_a_phone_number(client):
     order = OrderFactory(paid=True)
     open_intake(client, order)
@@ -143,7 +150,7 @@ def test_client_amends_the_form_until_an_expert_claims_the_order(client, expert_
 
 
 def test_a_claim_between_opening_and_sending_wins(client, expert_user):
-    order = OrderFactory(paid=True)
+    order = OrderFactory(ready=True)
     open_intake(client, order)
     stale = Order.objects.get(pk=order.pk)
     services.claim(stale, expert=expert_user.expert, actor=expert_user)

@@ -1,6 +1,7 @@
 """The sections of a reading, declared once (orders.sections), and what derives from them."""
 
 import pytest
+from django.core.files.base import ContentFile
 
 from experts.forms import ContentForm
 from experts.generation import build_payload
@@ -68,7 +69,12 @@ def test_nothing_is_unlocked_before_delivery():
 @pytest.mark.parametrize("level", [1, 2, 3, 4])
 def test_the_editor_has_one_field_per_section_of_the_level(level):
     form = ContentForm(level=level)
-    assert list(form.fields) == [section.name for section in sections_for_level(level)]
+    expected = []
+    for section in sections_for_level(level):
+        expected.append(section.name)
+        if section.kind == Kind.SVG:
+            expected.append(f"{section.name}_file")  # the same section, as an .svg file
+    assert list(form.fields) == expected
     assert form.fields["archetype"].max_length == BY_NAME["archetype"].max_length
 
 
@@ -92,20 +98,25 @@ def test_the_generator_is_asked_for_the_text_sections_of_the_level(settings):
 @pytest.mark.parametrize("level", [1, 2, 3, 4])
 def test_submission_needs_every_required_section_of_the_level(level):
     order = OrderFactory(offer_level=level, status=S.PROCESSING, paid=True)
+    # The PDF is never what is missing: the system makes it from the text at submission.
+    needed = [section for section in required_sections(level) if section.kind != Kind.PDF]
     with pytest.raises(ContentIncomplete) as incomplete:
         services.submit_for_validation(order)
-    assert incomplete.value.missing == required_sections(level)
+    assert incomplete.value.missing == needed
     assert Order.objects.get(pk=order.pk).status == S.PROCESSING
 
     # Every required section but one: still refused, naming the one.
-    *written, last = required_sections(level)
-    ReadingFactory(order=order, texts={section.name: "Texte." for section in written})
+    *written, last = needed
+    reading = ReadingFactory(order=order)
+    for section in written:
+        _give(reading, section)
+    reading.save()
     order.refresh_from_db()
     assert missing_sections(order) == [last]
     with pytest.raises(ContentIncomplete):
         services.submit_for_validation(order)
 
-    order.reading.write_texts({last.name: "Enfin."})
+    _give(order.reading, last)
     order.reading.save()
     services.submit_for_validation(order)
     assert order.status == S.AWAITING_VALIDATION
@@ -125,3 +136,16 @@ def test_writing_texts_keeps_the_others_and_drops_the_emptied():
     reading = ReadingFactory(texts={"archetype": "A", "reading": "R"})
     reading.write_texts({"reading": "", "ritual": "Un rituel."})
     assert reading.texts == {"archetype": "A", "ritual": "Un rituel."}
+
+
+def _give(reading: Reading, section) -> None:
+    """Some content for `section` on the reading (not saved)."""
+    if section.kind == Kind.AUDIO:
+        reading.audio.save(
+            "audio.wav", ContentFile(b"RIFF$\x00\x00\x00WAVEfmt " + bytes(40)), save=False
+        )
+    elif section.kind == Kind.SVG:
+        svg = '<svg xmlns="http://www.w3.org/2000/svg"><circle r="3"/></svg>'
+        reading.write_texts({section.name: svg})  # sanitised on save: it must be a drawing
+    else:
+        reading.write_texts({section.name: "Texte."})

@@ -47,7 +47,7 @@ def test_move_refuses_what_the_machine_does_not_allow(source, target):
 
 
 def test_a_stale_copy_loses_to_the_first_writer():
-    order = OrderFactory(paid=True)
+    order = OrderFactory(ready=True)
     stale = Order.objects.get(pk=order.pk)
     expert_a, expert_b = ExpertFactory(), ExpertFactory()
     services.claim(order, expert=expert_a, actor=expert_a.user)
@@ -61,7 +61,7 @@ def test_a_stale_copy_loses_to_the_first_writer():
 
 
 def test_history_records_who_when_from_to_and_note():
-    order = OrderFactory(paid=True)
+    order = OrderFactory(ready=True)
     expert = ExpertFactory()
     services.claim(order, expert=expert, actor=expert.user)
     event = order.events.get()
@@ -91,8 +91,9 @@ def test_submission_needs_the_content_of_the_level():
     assert [section.name for section in incomplete.value.missing] == [
         "ritual",
         "blockages_analysis",
+        "audio",
     ]
-    assert incomplete.value.labels == "rituel, analyse des blocages"
+    assert incomplete.value.labels == "rituel, analyse des blocages, audio"
     assert Order.objects.get(pk=order.pk).status == S.PROCESSING
 
 

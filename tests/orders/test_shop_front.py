@@ -127,7 +127,7 @@ def test_a_new_attempt_shows_only_its_own_outcome(client):
 def test_the_payment_and_confirmation_pages_say_the_delivery_promise(client):
     order = _order_at_payment(client, "integrale")
     page = client.get(f"/commande/{order.public_id}/paiement/").content.decode()
-    assert "sous 48 h après votre formulaire" in page
+    assert "sous 48 h après votre paiement" in page  # the promise runs from the payment
     assert "Stripe" in page
     response = client.post(
         f"/commande/{order.public_id}/paiement/",
@@ -136,7 +136,7 @@ def test_the_payment_and_confirmation_pages_say_the_delivery_promise(client):
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert 'class="success-mark"' in page
-    assert "arrive dans votre Sanctuaire sous 48 h" in page
+    assert "Votre lecture vous sera remise au plus tard le" in page
 
 
 def test_after_the_form_is_sent_the_client_reads_what_happens_next(client):
@@ -146,7 +146,7 @@ def test_after_the_form_is_sent_the_client_reads_what_happens_next(client):
     assert response["Location"] == f"/commande/{order.public_id}/formulaire/envoye/"
     page = client.get(response["Location"]).content.decode()
     assert "La suite" in page
-    assert "sous 72 h" in page
+    assert "au plus tard le" in page
 
 
 def test_the_next_step_page_is_only_for_the_client(client):

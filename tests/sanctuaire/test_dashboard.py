@@ -202,13 +202,13 @@ def test_an_order_linked_to_the_account_is_shown_even_under_another_email(client
 
 
 def test_an_order_card_changes_with_its_order(client):
-    order = OrderFactory(paid=True, email="lea@example.com")
+    order = OrderFactory(ready=True, email="lea@example.com")
     client.force_login(make_client("lea@example.com"))
-    assert "Remplir mon formulaire" in client.get("/sanctuaire/").content.decode()
+    assert "Modifier mon formulaire" in client.get("/sanctuaire/").content.decode()
     expert = ExpertFactory()
     services.claim(order, expert=expert, actor=expert.user)
     page = client.get("/sanctuaire/").content.decode()
-    assert "Remplir mon formulaire" not in page
+    assert "Modifier mon formulaire" not in page
     assert "En cours" in page or "Lecture en préparation" in page
     assert 'class="current" aria-current="step">\n    Lecture en préparation' in page
 
