@@ -63,6 +63,11 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
+# The browser journeys alone, writing their screenshots at 1280 and 390 px to
+# tests/e2e/screenshots/ (`make test` runs the same checks without the pictures).
+e2e: install-test
+	E2E_SCREENSHOTS=1 $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
 bench: install-test
 	$(BIN)/python benchmarks/run.py
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from orders import services
-from orders.models import Order
+from orders.models import UNPAID_STATUSES, Order
 from payments.intents import Intent, decline_message, decline_reason
 from payments.models import ProcessedEvent
 
@@ -78,8 +78,19 @@ def money_mismatch(order: Order, intent: Intent) -> str:
     return ", ".join(problems)
 
 
+def changes_nothing(order: Order, intent: Intent) -> bool:
+    """True when `apply_intent` would write nothing: the order is past payment (never unpaid
+    again) and the intent is not a success that disagrees with it (a mismatch is flagged even on
+    a paid order). Decided on the row as read, without a lock: nothing makes it unpaid again."""
+    if order.status in UNPAID_STATUSES:
+        return False
+    return intent.status != "succeeded" or not money_mismatch(order, intent)
+
+
 def apply_intent(order: Order, intent: Intent, *, source: str) -> str:
     """Move the order as the intent's status says; returns a ProcessedEvent outcome."""
+    if changes_nothing(order, intent):
+        return Outcome.NO_CHANGE
     if intent.status == "succeeded":
         mismatch = money_mismatch(order, intent)
         if mismatch:

@@ -26,7 +26,7 @@ from orders import services
 from orders.models import Order
 from payments.intents import Intent
 from payments.models import ProcessedEvent
-from payments.reconcile import apply_intent, find_order, order_of_intent_id
+from payments.reconcile import apply_intent, changes_nothing, find_order, order_of_intent_id
 
 logger = logging.getLogger(__name__)
 Outcome = ProcessedEvent.Outcome
@@ -105,11 +105,16 @@ def _signed_at(signature: str) -> int:
 # --- Handlers: plain functions keyed by event type, each ending in an orders.services call ----
 
 
-def _on_intent(event: dict, source: str) -> tuple[str, str]:
+def _intent_of(event: dict) -> Intent:
     intent = Intent.from_stripe(event["data"]["object"])
     if event.get("livemode") is True and not intent.livemode:
         # Either flag saying "live" makes it live: a test key must never apply it.
         intent = replace(intent, livemode=True)
+    return intent
+
+
+def _on_intent(event: dict, source: str) -> tuple[str, str]:
+    intent = _intent_of(event)
     order = find_order(intent)
     if order is None:
         logger.warning("event %s: unknown PaymentIntent %s", event["id"], intent.id)
@@ -222,6 +227,33 @@ def _ignore(event: dict, source: str) -> tuple[str, str]:
     return Outcome.IGNORED, ""
 
 
+def _without_effect(event: dict) -> tuple[str, str] | None:
+    """The outcome of an event that can change nothing, read without a transaction; else None.
+
+    The usual case: a payment event for an order that confirm-payment (or an earlier delivery)
+    already moved past payment. Its record alone is written, and the unique event_id still
+    decides between two deliveries. Anything else goes through its handler in a transaction.
+    """
+    if HANDLERS.get(event["type"]) is not _on_intent:
+        return None
+    intent = _intent_of(event)
+    order = order_of_intent_id(intent.id)
+    if order is None or not changes_nothing(order, intent):
+        return None
+    return Outcome.NO_CHANGE, intent.id
+
+
+def _record(event: dict, outcome: str, intent_id: str) -> None:
+    """Insert the event's record; IntegrityError when it exists (a replay or a racing twin)."""
+    ProcessedEvent.objects.create(
+        event_id=event["id"][:255],
+        type=event["type"][:100],
+        livemode=event.get("livemode") is True,
+        outcome=outcome,
+        payment_intent_id=intent_id[:255],
+    )
+
+
 class _AlreadyProcessed(Exception):
     """The event's record exists: leaving the atomic block rolls back what the handler did."""
 
@@ -233,22 +265,33 @@ def process(event: dict, *, source: str = "stripe") -> bool:
     so the unique event_id decides: a replay, or a second delivery racing the first (on
     PostgreSQL its insert waits for the first transaction), fails on the insert and everything
     its handler did rolls back, e-mails included (they are sent on commit). A handler error
-    rolls back too, with no record left: Stripe's retry applies the event.
+    rolls back too, with no record left: Stripe's retry applies the event. An event that can
+    change nothing (`_without_effect`) has no effect to keep in step: its record is inserted
+    alone, and the unique event_id still turns a replay away.
     """
     handler = HANDLERS.get(event["type"], _ignore)
     try:
-        with transaction.atomic():
-            outcome, intent_id = handler(event, source)
+        settled = _without_effect(event)
+        if settled is not None:
+            # No effect to keep in step with the record: the insert alone, no transaction.
+            outcome, intent_id = settled
             try:
-                ProcessedEvent.objects.create(
-                    event_id=event["id"][:255],
-                    type=event["type"][:100],
-                    livemode=event.get("livemode") is True,
-                    outcome=outcome,
-                    payment_intent_id=intent_id[:255],
-                )
+                if transaction.get_autocommit():
+                    _record(event, outcome, intent_id)
+                else:
+                    # Inside a caller's transaction (a test's, a task's): a savepoint keeps
+                    # it usable when the insert is refused.
+                    with transaction.atomic():
+                        _record(event, outcome, intent_id)
             except IntegrityError:
                 raise _AlreadyProcessed from None
+        else:
+            with transaction.atomic():
+                outcome, intent_id = handler(event, source)
+                try:
+                    _record(event, outcome, intent_id)
+                except IntegrityError:
+                    raise _AlreadyProcessed from None
     except _AlreadyProcessed:
         logger.info("event %s (%s): duplicate", event["id"], event["type"])
         return False

@@ -32,22 +32,26 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def landing(request: HttpRequest) -> HttpResponse:
-    # The offer grid is cached under the catalogue's last change: an offer saved in the admin
-    # (its price, its name, withdrawn) shows on the next view, whichever process renders it.
+    # The page's content is cached under what it shows: the catalogue's last change (an offer
+    # saved in the admin, its price, its name, withdrawn) and the shown experts' fields as read
+    # now. Whichever process renders it, a write shows on the next view.
     catalogue = Offer.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
-    offer_grid = cached_fragment(
-        "landing_offers",
-        (catalogue["count"], catalogue["changed"]),
-        "orders/includes/offer_grid.html",
-        lambda: {"offers": Offer.objects.filter(is_active=True)},
+    experts = Expert.objects.filter(is_active=True).only(*LANDING_EXPERT_FIELDS)
+    shown = list(experts.values_list(*LANDING_EXPERT_FIELDS)[:LANDING_EXPERTS])
+    body = cached_fragment(
+        "landing",
+        (catalogue["count"], catalogue["changed"], shown),
+        "orders/includes/landing_body.html",
+        lambda: {
+            "offers": Offer.objects.filter(is_active=True),
+            "experts": experts[:LANDING_EXPERTS],
+            "support_email": settings.SUPPORT_EMAIL,
+        },
     )
-    experts = Expert.objects.filter(is_active=True).only(
-        "slug", "name", "specialties", "bio", "is_house"
-    )[:LANDING_EXPERTS]
-    context = {"offer_grid": offer_grid, "experts": experts}
-    return render(request, "orders/landing.html", context)
+    return render(request, "orders/landing.html", {"body": body})
 
 
+LANDING_EXPERT_FIELDS = ("slug", "name", "specialties", "bio", "is_house")
 LANDING_EXPERTS = 6
 
 

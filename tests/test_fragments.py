@@ -45,6 +45,26 @@ def test_the_landing_shows_a_price_saved_by_another_process(client):
     assert "47,00" not in after
 
 
+def test_the_landing_shows_an_expert_renamed_or_withdrawn_by_another_process(client):
+    orion = factories.ExpertFactory(name="Orion", bio="Lit les étoiles.")
+
+    def rename():
+        orion.name = "Orion Vega"
+        orion.save()
+
+    before, after = _views_then_write_then_views(client, "/", rename)
+    assert "Orion" in before
+    assert "Orion Vega" not in before
+    assert "Orion Vega" in after
+
+    def withdraw():
+        orion.is_active = False
+        orion.save()
+
+    _before, after = _views_then_write_then_views(client, "/", withdraw)
+    assert "Orion" not in after
+
+
 def test_the_tunnel_shows_an_expert_added_and_a_price_saved_elsewhere(client):
     def changes():
         factories.ExpertFactory(name="Orion")

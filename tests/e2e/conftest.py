@@ -26,6 +26,9 @@ ARGS = [
     "--disable-background-networking",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# The pictures are for people to look at, and cost about half of a journey's time: `make e2e`
+# (E2E_SCREENSHOTS=1) writes them; `make test` runs every check without them.
+TAKE_SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "") not in ("", "0")
 WIDTHS = (1280, 390)
 AXE = (
     Path(__file__).resolve().parents[2]
@@ -115,12 +118,13 @@ class Journey:
                 .filter(a => a.effect.getTiming().iterations !== Infinity)
                 .map(a => a.finished)])"""
         )
-        for width in WIDTHS:
-            self.page.set_viewport_size({"width": width, "height": 900})
-            path = SCREENSHOTS / self.name / f"{self.shots:02d}-{step}-{width}.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(path), full_page=True)
-        self.page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        if TAKE_SCREENSHOTS:
+            for width in WIDTHS:
+                self.page.set_viewport_size({"width": width, "height": 900})
+                path = SCREENSHOTS / self.name / f"{self.shots:02d}-{step}-{width}.png"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.page.screenshot(path=str(path), full_page=True)
+            self.page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         self.check_accessibility()
 
     def check_accessibility(self) -> None:

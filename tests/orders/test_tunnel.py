@@ -328,6 +328,21 @@ def test_a_price_saved_by_another_process_shows_on_the_next_landing_view(client)
     assert "47,00" not in body
 
 
+def test_the_landing_reads_two_versions_and_renders_its_content_once(
+    client, django_assert_num_queries
+):
+    """Each view reads the catalogue's version and the shown experts; the content is rendered
+    (offers and experts read in full) only on the first view."""
+    ExpertFactory(name="Orion")
+    with django_assert_num_queries(4):  # the two versions, then the offers and the experts
+        client.get("/")
+    for _view in range(2):
+        with django_assert_num_queries(2):  # the catalogue's version, the experts shown
+            body = client.get("/").content.decode()
+        assert "Orion" in body
+        assert "Mystique" in body
+
+
 def test_the_tunnel_page_reads_the_offers_and_the_experts_on_every_view(
     client, django_assert_num_queries
 ):

@@ -269,10 +269,32 @@ def test_a_new_success_event_for_a_paid_order_locks_nothing(
     """Stripe redelivers, and confirm-payment often got there first: no row lock is needed."""
     order = OrderFactory()
     post_webhook(intent_event(order, event_id="evt_paid"))
-    # The order, then the event's record: no SELECT … FOR UPDATE, no UPDATE. (The test's
-    # own transaction turns the view's atomic block into a savepoint: 2 more statements.)
+    # The order, then the event's record: no SELECT … FOR UPDATE, no UPDATE. (Inside the
+    # test's own transaction the record goes in a savepoint: 2 more statements.)
     with django_assert_num_queries(4) as captured:
         response = post_webhook(intent_event(order, event_id="evt_again"))
     assert response.json() == {"received": True}
     assert not any("FOR UPDATE" in query["sql"] for query in captured.captured_queries)
     assert ProcessedEvent.objects.get(event_id="evt_again").outcome == "no_change"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_that_changes_nothing_is_two_statements_and_no_transaction(
+    post_webhook, django_assert_num_queries
+):
+    """As served (autocommit): the order's row, then the record's insert, nothing around them."""
+    order = OrderFactory()
+    post_webhook(intent_event(order, event_id="evt_paid"))
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    with django_assert_num_queries(2) as captured:
+        response = post_webhook(intent_event(order, event_id="evt_again"))
+    assert response.json() == {"received": True}
+    statements = [query["sql"].split()[0].upper() for query in captured.captured_queries]
+    assert statements == ["SELECT", "INSERT"]
+    # The same event again: the unique event_id turns it away, and the connection stays usable.
+    with django_assert_num_queries(2):
+        response = post_webhook(intent_event(order, event_id="evt_again"))
+    assert response.json() == {"received": True, "duplicate": True}
+    assert ProcessedEvent.objects.filter(event_id="evt_again").count() == 1
+    assert OrderEvent.objects.filter(order=order).count() == 1
