@@ -446,7 +446,8 @@ class Reading(models.Model):
         verbose_name=_("validée par"),
     )
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("livrée le"), null=True, blank=True)
+    # Indexed: the desk averages the deliveries of the last days (experts.views.desk_stats).
+    delivered_at = models.DateTimeField(_("livrée le"), null=True, blank=True, db_index=True)
     # The version the validator approved: the one the client reads (SPEC §5).
     approved_version = models.ForeignKey(
         "ReadingVersion",

@@ -151,6 +151,23 @@ def test_my_orders_and_the_figures_sit_beside_the_queue(client, expert_user, oth
     assert "3 h 00 min" in body
 
 
+def test_the_average_delivery_time_covers_the_last_thirty_days(client, expert_user):
+    now = timezone.now()
+    factories.OrderFactory(
+        status=Order.Status.COMPLETED,
+        paid_at=now - timedelta(hours=2),
+        reading__delivered_at=now,
+    )
+    # Delivered 40 days ago in 5 days: out of the window, it would move the average to 2 j 13 h.
+    factories.OrderFactory(
+        status=Order.Status.COMPLETED,
+        paid_at=now - timedelta(days=45),
+        reading__delivered_at=now - timedelta(days=40),
+    )
+    client.force_login(expert_user)
+    assert client.get("/desk/").context["stats"]["average_delivery"] == "2 h 00 min"
+
+
 def test_the_counts_agree_with_the_lists_right_after_a_change(client, expert_user):
     client.force_login(expert_user)
     client.get("/desk/")
