@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from billing.models import CreditNote, Refund
+from billing.models import CreditNote, Invoice, Refund
 from orders import notices
 from orders.intake_keys import intake_key
 from orders.models import EmailFailure, Notice, Order
@@ -78,6 +78,14 @@ def _intake_url(order: Order) -> str:
     return f"{settings.SITE_URL}{path}?cle={intake_key(order)}"
 
 
+def _invoice_url(order: Order) -> str:
+    """The invoice's download in the Sanctuaire (a sign-in first, then the PDF), once issued."""
+    invoice = Invoice.objects.filter(order=order).only("public_id").first()
+    if invoice is None:
+        return ""
+    return f"{settings.SITE_URL}{reverse('sanctuaire:invoice', args=[invoice.public_id])}"
+
+
 def send_payment_received(order_id: int) -> bool:
     """Payment confirmed: the intake form link and a way into the Sanctuaire."""
     order = _order(order_id)
@@ -88,6 +96,7 @@ def send_payment_received(order_id: int) -> bool:
         "login_url": tokens.login_url(order.email, reverse("sanctuaire:dashboard")),
         "link_minutes": int(tokens.LIFETIME.total_seconds() // 60),
         "delivery_hours": _delivery_hours(order),
+        "invoice_url": _invoice_url(order),
     }
     sent = _send("payment_received", order.email, context, order=order)
     if sent:

@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
+from billing import services as billing
 from orders.models import Order
 from sanctuaire import emails
 from tests.factories import OrderFactory
@@ -34,6 +35,23 @@ def test_the_payment_email_carries_the_recap_and_its_colours_on_tables(mailoutbo
         assert text in message.body  # the plain-text part says the same
     assert "mailto:contact@oraclelumira.com" in html
     assert "contact@oraclelumira.com" in message.body
+
+
+@override_settings(SITE_URL="http://127.0.0.1:8123")
+def test_the_payment_email_links_the_invoice_once_issued(client, mailoutbox):
+    order = OrderFactory(paid=True, offer_level=2)
+    assert emails.send_payment_received(order.pk)
+    assert "Facture" not in mailoutbox[0].body  # no invoice yet: no line
+    invoice = billing.issue_invoice(order)
+    Order.objects.filter(pk=order.pk).update(email="other@example.com")  # a fresh recipient
+    assert emails.send_payment_received(order.pk)
+    url = f"http://127.0.0.1:8123/sanctuaire/factures/{invoice.public_id}/"
+    assert url in mailoutbox[1].body
+    assert url in html_of(mailoutbox[1])
+    # The link asks a stranger to sign in first; the file is never public.
+    response = client.get(url.removeprefix("http://127.0.0.1:8123"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sanctuaire/connexion/")
 
 
 @override_settings(SITE_URL="http://127.0.0.1:8123")
