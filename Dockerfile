@@ -11,12 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 lumira
 
 WORKDIR /app
-COPY pyproject.toml ./
-RUN pip install .
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 COPY . .
 
 # Static files are hashed and compressed at build time; whitenoise serves them. (French is the
-# source language of every string: there is no .po catalogue to compile yet.)
+# source language; the English catalogue is committed compiled, locale/en.)
 RUN SECRET_KEY=build-only DEBUG=0 PAYMENTS_DEMO=1 python manage.py collectstatic --noinput \
     && mkdir -p /app/private_media && chown -R lumira:lumira /app/private_media
 

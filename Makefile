@@ -5,27 +5,31 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test install install-test lint format bench e2e clean
+.PHONY: run test install install-test lock lint format bench e2e clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-# The dependencies listed in pyproject.toml, installed as such: the project itself is not a
-# package to build (building it, even editable, first installs setuptools in a throwaway
-# environment, seconds of a newcomer's first minute).
-REQUIREMENTS = $(BIN)/python -c "import sys, tomllib; project = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(project['dependencies'] + [d for extra in sys.argv[1:] for d in project['optional-dependencies'][extra]]))"
+# Dependencies are declared in pyproject.toml and locked, with their hashes, in requirements.lock
+# (the site) and requirements-test.lock (the site and the test tools); `make lock` writes both
+# again after a change to pyproject.toml. The project itself is not a package to build.
+PIP_LOCKED := $(PIP) --require-hashes --no-deps
 
 # `make run` installs what the site needs, nothing more.
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(REQUIREMENTS) > $(VENV)/requirements.txt
-	$(PIP) -r $(VENV)/requirements.txt
+$(VENV)/.installed: requirements.lock | $(BIN)/activate
+	$(PIP_LOCKED) -r requirements.lock
 	touch $@
 
 # `make test` adds the test tools: pytest and its plugins, Playwright's Python driver, ruff.
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(REQUIREMENTS) test > $(VENV)/requirements-test.txt
-	$(PIP) -r $(VENV)/requirements-test.txt
+$(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
+	$(PIP_LOCKED) -r requirements-test.lock
 	touch $@
+
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: | $(BIN)/activate
+	$(PIP) pip-tools
+	$(LOCK) -o requirements.lock pyproject.toml
+	$(LOCK) --extra test -o requirements-test.lock pyproject.toml
 
 # axe-core (npm registry) powers the accessibility checks of the browser journeys; without npm
 # those journeys still check labels, headings and the page language themselves.
