@@ -26,9 +26,11 @@ CHUNK = 64 * 1024
 class DownloadRefused(Exception):
     """The URL or what it served is not acceptable; `reason` says why (for logs and the desk)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, transient: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        # True when another attempt later may succeed (unreachable, timeout, HTTP 5xx).
+        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,10 @@ def fetch(url: str, *, max_bytes: int) -> bytes:
                     raise DownloadRefused(f"too large (over {max_bytes} bytes)")
                 chunks.append(chunk)
     except urllib.error.HTTPError as error:
-        raise DownloadRefused(f"HTTP {error.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise DownloadRefused(f"HTTP {error.code}", transient=error.code >= 500) from None
+    except (urllib.error.URLError, OSError) as error:
+        raise DownloadRefused(f"unreachable: {error}", transient=True) from None
+    except ValueError as error:
         raise DownloadRefused(f"unreachable: {error}") from None
     return b"".join(chunks)
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from experts.models import Expert
+from legacy import files as legacy_files
 from legacy import mapping
 from legacy.mapping import Context, Mapped, Rejected
 from legacy.readers import Document, Reader, UnreadableDocument
@@ -53,16 +54,25 @@ BATCH_SIZE = 1000
 
 
 def import_legacy(
-    reader: Reader, *, source: str = "", dry_run: bool = False, batch_size: int = BATCH_SIZE
+    reader: Reader,
+    *,
+    source: str = "",
+    dry_run: bool = False,
+    batch_size: int = BATCH_SIZE,
+    files_base_url: str = "",
 ) -> ImportReport:
-    """Import every legacy collection `reader` has; returns the per-collection report."""
+    """Import every legacy collection `reader` has; returns the per-collection report.
+
+    With `files_base_url`, the files the orders name are fetched from there by background tasks
+    (legacy.files), enqueued with each batch; a dry run enqueues nothing.
+    """
     report = ImportReport(source=source, dry_run=dry_run)
     offers = list(Offer.objects.all())
     context = Context(
         offers_by_level={offer.level: offer for offer in offers},
         offers_by_slug={offer.slug: offer for offer in offers},
     )
-    orders = OrderImport(context)
+    orders = OrderImport(context, files_base_url="" if dry_run else files_base_url)
     importers = {
         "experts": ExpertImport(context),
         "users": UserImport(context),
@@ -83,6 +93,8 @@ def import_legacy(
                         legacy_id__isnull=False
                     ).values_list("legacy_id", "pk", "user_id")
                 }
+            if name == "orders":
+                report.files_queued = orders.files_queued
             part.seconds = round(time.perf_counter() - started, 2)
             logger.info("legacy import: %s %s in %.1fs", name, part.counts(), part.seconds)
         if dry_run:
@@ -329,17 +341,36 @@ class UserImport(CollectionImport):
 
 
 class OrderImport(CollectionImport):
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: Context, *, files_base_url: str = "") -> None:
         super().__init__(context)
         # paymentIntentId → the `orders` document carrying it, imported or not: a productorder
         # of the same payment is that order, never a second one.
         self.payment_intents: dict[str, str] = {}
+        self.files_base_url = files_base_url
+        self.files: dict[str, list[tuple[str, str]]] = {}  # legacy id → its files, this batch
+        self.files_queued = 0
 
     def map(self, document: dict) -> Mapped:
         intent = document.get("paymentIntentId")
         if isinstance(intent, str) and intent.strip():
             self.payment_intents.setdefault(intent.strip(), _document_id(document, 0))
-        return mapping.map_order(document, self.context)
+        item = mapping.map_order(document, self.context)
+        if self.files_base_url:
+            found = legacy_files.references(document)
+            if found:
+                self.files[item.key] = found
+        return item
+
+    def _batch(self, batch: list[tuple[int, Document]]) -> None:
+        self.files = {}
+        super()._batch(batch)
+        if self.files:
+            # The orders of this batch that exist now (written, or there from an earlier run):
+            # their downloads are enqueued in this batch's transaction.
+            ids = Order.objects.filter(legacy_id__in=self.files).values_list("legacy_id", "pk")
+            self.files_queued += legacy_files.queue_downloads(
+                {pk: self.files[legacy_id] for legacy_id, pk in ids}, self.files_base_url
+            )
 
     def prepare(self, items: list[Mapped]) -> None:
         self.existing = {
@@ -445,7 +476,7 @@ class ProductOrderImport(OrderImport):
     """productorders: merged into the order of the same payment, otherwise orders of their own."""
 
     def __init__(self, context: Context, orders: OrderImport) -> None:
-        super().__init__(context)
+        super().__init__(context)  # productorders name no files
         self.orders = orders
 
     def map(self, document: dict) -> Mapped:

@@ -415,7 +415,8 @@ def _history_note(document: dict, key: str, status_note: str) -> str:
     lines = [f"Importée de l’ancien système (document {key})."]
     if status_note:
         lines.append(status_note)
-    # Files of the old system live on its own storage; we keep their addresses, not copies.
+    # Files of the old system live on its own storage: their addresses stay in the history;
+    # `import_legacy --files-base-url` also copies them here (legacy.files).
     for path in ("generatedContent.audioUrl", "generatedContent.pdfUrl"):
         url = text(document, path)
         if url:

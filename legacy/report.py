@@ -64,6 +64,8 @@ class ImportReport:
     started_at: datetime = field(default_factory=timezone.now)
     finished_at: datetime | None = None
     collections: dict[str, CollectionReport] = field(default_factory=dict)
+    # Legacy files handed to background downloads (import_legacy --files-base-url).
+    files_queued: int = 0
 
     def __getitem__(self, collection: str) -> CollectionReport:
         return self.collections[collection]
@@ -92,4 +94,6 @@ class ImportReport:
                 + "".join(str(getattr(part, outcome)).rjust(width + 2) for outcome in OUTCOMES)
                 + f"{part.seconds:8.1f}s"
             )
+        if self.files_queued:
+            rows.append(f"fichiers à télécharger en tâche de fond : {self.files_queued}")
         return rows

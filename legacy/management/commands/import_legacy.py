@@ -2,6 +2,7 @@
 
     manage.py import_legacy --dump dump/ [--db lumira-mvp]
     manage.py import_legacy --mongo-uri mongodb://… [--db lumira-mvp]   (MONGODB_URI by default)
+    … --files-base-url https://old-storage.example/   also fetch the orders' files from there
 
 Prints created / updated / unchanged / merged / skipped / rejected per collection and writes
 every rejected or skipped document's id and reason to a JSON report (`--report`, by default
@@ -34,10 +35,19 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="report without writing")
         parser.add_argument("--report", type=Path, help="JSON report path")
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+        parser.add_argument(
+            "--files-base-url",
+            default="",
+            help="fetch the photos, audio and PDF the orders name from <URL>/<path> "
+            "(background tasks, HTTPS)",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["batch_size"] < 1:
             raise CommandError("--batch-size doit être au moins 1.")
+        base_url = options["files_base_url"].strip()
+        if base_url and not base_url.lower().startswith(("https://", "http://")):
+            raise CommandError("--files-base-url doit être une adresse https://…")
         database = options["db"] or DEFAULT_DATABASE
         client = None
         if options["dump"] is not None:
@@ -56,7 +66,11 @@ class Command(BaseCommand):
             source = f"mongodb {database}"
         try:
             report = import_legacy(
-                reader, source=source, dry_run=options["dry_run"], batch_size=options["batch_size"]
+                reader,
+                source=source,
+                dry_run=options["dry_run"],
+                batch_size=options["batch_size"],
+                files_base_url=base_url,
             )
         except PyMongoError as error:
             raise CommandError(f"MongoDB injoignable ou en erreur : {error}") from None
