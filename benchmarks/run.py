@@ -10,7 +10,12 @@ Without `wrk` on the machine, the threaded Python client of benchmarks/loadgen.p
 
 A target is one line in TARGETS. Pages behind a login name a seeded session ("expert",
 "client": see benchmarks/seed.py); a target whose URL does not answer 200 on its first request
-is reported as absent instead of loaded.
+is reported as absent instead of loaded. `--only webhook` loads the two webhook targets alone.
+
+The e-mail webhook target pays seeded unpaid orders (one `payment_intent.succeeded` each), so
+each answer commits the payment and enqueues its e-mails; the bench settings' e-mail backend
+sleeps 0.5 s per message (benchmarks/slow_email.py) and one worker (`manage.py run_worker`)
+runs beside gunicorn for that target only, sending them while the load goes on.
 """
 
 import argparse
@@ -55,6 +60,7 @@ class Target:
     body: Callable[[dict, Callable[[], int]], tuple[bytes, dict[str, str]]] | None = None
     reference: "Target | None" = None  # the bare-Django view this page is compared with
     min_ratio: float | None = None  # the goal, as a fraction of the reference's rate
+    pays_orders: bool = False  # needs the pool of unpaid orders and a worker (see the docstring)
 
 
 def signed_webhook(fixtures: dict, counter: Callable[[], int]) -> tuple[bytes, dict[str, str]]:
@@ -88,6 +94,18 @@ def signed_webhook(fixtures: dict, counter: Callable[[], int]) -> tuple[bytes, d
         DEMO_WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
     ).hexdigest()
     return body, {"Content-Type": "application/json", "Stripe-Signature": f"t={timestamp},v1={mac}"}
+
+
+def paying_webhook(fixtures: dict, counter: Callable[[], int]) -> tuple[bytes, dict[str, str]]:
+    """A first `payment_intent.succeeded` for an unpaid order of the pool: it becomes paid.
+
+    The pool is taken in order, each order once (its own sequence: the run-wide one also
+    numbers the reference's requests, sent between this target's slices).
+    """
+    pool = fixtures["pending_intents"]
+    intent = pool[next(fixtures["pool_positions"]) % len(pool)]
+    number = counter()
+    return signed_webhook({**fixtures, "paid_intents": [intent]}, lambda: number)
 
 
 def signed_insert(fixtures: dict, counter: Callable[[], int]) -> tuple[bytes, dict[str, str]]:
@@ -135,6 +153,14 @@ TARGETS = [
         min_ratio=0.8,
     ),
     Target(
+        "signed webhook paying an order, e-mail by the worker",
+        "/api/payments/webhook",
+        method="POST",
+        body=paying_webhook,
+        reference=HMAC_INSERT,
+        pays_orders=True,
+    ),
+    Target(
         "desk queue `/desk/`", "/desk/", session="expert", reference=PAGINATED_LIST, min_ratio=1.0
     ),
     Target(
@@ -147,6 +173,10 @@ TARGETS = [
 ]
 # Pages whose ratio must hold from the smallest size to the largest (within 20 %).
 SCALING = ("desk queue", "Sanctuaire")
+# Unpaid orders to seed per second of load of the paying webhook target: above its rate here.
+POOL_PER_SECOND = 600
+# One sequence for the whole run: each webhook event or insert id is sent once, across slices.
+REQUEST_NUMBERS = itertools.count()
 
 
 @dataclass
@@ -203,6 +233,51 @@ def seed(env: dict[str, str], orders: int, workdir: Path) -> dict:
     print(f"  seeded to {fixtures['orders']:,} orders in {time.perf_counter() - started:.1f} s")
     fixtures["run"] = secrets.token_hex(4)
     return fixtures
+
+
+def seed_pool(env: dict[str, str], count: int, workdir: Path) -> list[dict]:
+    out = workdir / "pool.json"
+    subprocess.run(
+        [PYTHON, "-m", "benchmarks.seed", "--pending-pool", str(count), "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return json.loads(out.read_text())["pending_intents"]
+
+
+def drop_pool(env: dict[str, str], workdir: Path) -> dict:
+    out = workdir / "pool-report.json"
+    subprocess.run(
+        [PYTHON, "-m", "benchmarks.seed", "--drop-pool", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return json.loads(out.read_text())
+
+
+class Worker:
+    """One `manage.py run_worker` beside gunicorn, stopped by its own pid."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log.open("ab")
+        self.process = subprocess.Popen(
+            [PYTHON, "manage.py", "run_worker", "--interval", "0.2"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
 
 
 class Gunicorn:
@@ -336,12 +411,11 @@ def drop_postgres(options: argparse.Namespace) -> None:
 
 def request_factory(target: Target, fixtures: dict) -> Callable[[], bytes]:
     order_ids = itertools.cycle(fixtures["order_ids"])
-    numbers = itertools.count()
     headers = {"Cookie": fixtures["sessions"][target.session]} if target.session else {}
 
     def make() -> bytes:
         path = target.path.format(order_id=next(order_ids)) if "{" in target.path else target.path
-        body, extra = target.body(fixtures, numbers.__next__) if target.body else (b"", {})
+        body, extra = target.body(fixtures, REQUEST_NUMBERS.__next__) if target.body else (b"", {})
         return build_request(
             target.method, path, host=HOST, body=body, headers={**headers, **extra}
         )
@@ -354,6 +428,8 @@ def requests_for(target: Target, fixtures: dict, seconds: float) -> list[bytes]:
     make = request_factory(target, fixtures)
     if target.body is None:
         count = len(fixtures["order_ids"]) if "{" in target.path else 1
+    elif target.pays_orders:
+        count = int(seconds * POOL_PER_SECOND)  # this slice's share of the pool
     else:
         count = int(seconds * 5000) + 1000  # above any rate this server reaches
     return [make() for _ in range(count)]
@@ -429,7 +505,26 @@ def run_size(
     rows = []
     try:
         for target in TARGETS:
-            pair = bench_target(target, fixtures, server, options)
+            worker, note = None, ""
+            if target.pays_orders:
+                # The probe and the warm-up pay some orders too.
+                pool = int(options.duration * POOL_PER_SECOND) + 400
+                fixtures["pending_intents"] = seed_pool(env, pool, workdir)
+                fixtures["pool_positions"] = itertools.count()
+                worker = Worker(env, workdir / "worker.log")
+            try:
+                pair = bench_target(target, fixtures, server, options)
+            finally:
+                if worker is not None:
+                    worker.stop()
+                    pool_report = drop_pool(env, workdir)
+                    delay = os.environ.get("BENCH_EMAIL_DELAY", "0.5")
+                    note = (
+                        f"e-mail relay {delay} s per message; {pool_report['paid']:,} orders paid, "
+                        f"{pool_report['emails_sent']:,} payment e-mails sent by the worker "
+                        f"during the load, {pool_report['tasks_waiting']:,} tasks still queued"
+                    )
+                    print(f"  {target.name}: {note}")
             rss = server.peak_rss_mb()
             if pair is None:
                 note = "absent on this branch (no 200 on the first request)"
@@ -440,7 +535,9 @@ def run_size(
             ratio = result.rate / reference.rate
             cpu_ratio = reference.cpu_ms_per_request / result.cpu_ms_per_request
             rows.append(Row(database, orders, target.reference, reference, 1.0, rss, cpu_ratio=1.0))
-            rows.append(Row(database, orders, target, result, ratio, rss, cpu_ratio=cpu_ratio))
+            rows.append(
+                Row(database, orders, target, result, ratio, rss, note, cpu_ratio=cpu_ratio)
+            )
             print(
                 f"  {target.name}: {result.rate:,.0f} req/s, p99 {result.percentile(0.99):.0f} ms, "
                 f"{ratio:.2f}x its reference ({reference.rate:,.0f}); server CPU per request "

@@ -3,6 +3,8 @@
 Run by benchmarks/run.py in a subprocess, with DJANGO_SETTINGS_MODULE=benchmarks.settings:
 
     python -m benchmarks.seed --orders 1000 --out fixtures.json
+    python -m benchmarks.seed --pending-pool 5000 --out pool.json   (unpaid orders to pay)
+    python -m benchmarks.seed --drop-pool --out pool-report.json    (what became of them)
 
 The first call seeds the live pipeline (what the desk works on: a fixed number of paid,
 processing and awaiting-validation orders) plus history; later calls add history only
@@ -228,12 +230,81 @@ def seed(total: int) -> dict:
     }
 
 
+POOL_INTENT = "pi_pool_"
+
+
+def seed_pool(count: int) -> dict:
+    """`count` unpaid orders of today, for the webhook target that pays them (one e-mail each).
+
+    Removed again by `drop_pool` right after that target: the desk's queue and the history
+    the other targets read stay what `seed` made.
+    """
+    offers = list(Offer.objects.filter(is_active=True).order_by("level"))
+    expert = Expert.objects.get(slug="bench-expert")
+    now = timezone.now()
+    orders = []
+    for i in range(count):
+        offer = offers[i % len(offers)]
+        order = _order(10_000_000 + i, offer, S.PENDING, expert=expert, owner=None)
+        order.number = f"LUM-POOL-{i:07d}"
+        order.payment_intent_id = f"{POOL_INTENT}{i:08d}"
+        order.created_at = now
+        orders.append(order)
+    with transaction.atomic():
+        Order.objects.bulk_create(orders, batch_size=BATCH)
+    return {
+        "pending_intents": [
+            {
+                "id": order.payment_intent_id,
+                "amount": order.price_cents,
+                "currency": order.currency,
+                "order_id": str(order.public_id),
+            }
+            for order in orders
+        ]
+    }
+
+
+def drop_pool() -> dict:
+    """What the pool's webhook target did (orders paid, e-mails the worker sent), then remove
+    the pool's orders and the tasks left in the queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    from billing.models import Invoice
+    from operations.models import SentEmail
+
+    pool = Order.objects.filter(payment_intent_id__startswith=POOL_INTENT)
+    report = {
+        "paid": pool.filter(status=S.PAID).count(),
+        "emails_sent": SentEmail.objects.filter(
+            template="payment_received", sent_at__isnull=False
+        ).count(),
+        "tasks_waiting": DBTaskResult.objects.filter(status="READY").count(),
+    }
+    with transaction.atomic():
+        SentEmail.objects.all().delete()
+        DBTaskResult.objects.all().delete()
+        # Invoices are kept against deletion (legal records): these are the bench's own.
+        Invoice.objects.filter(order__in=pool).delete()
+        pool.delete()
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orders", type=int, required=True, help="total orders wanted")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--orders", type=int, help="total orders wanted")
+    what.add_argument("--pending-pool", type=int, help="unpaid orders to add for the webhook")
+    what.add_argument("--drop-pool", action="store_true", help="report on the pool, remove it")
     parser.add_argument("--out", type=Path, required=True, help="where to write the fixtures")
     options = parser.parse_args()
-    options.out.write_text(json.dumps(seed(options.orders)))
+    if options.pending_pool is not None:
+        result = seed_pool(options.pending_pool)
+    elif options.drop_pool:
+        result = drop_pool()
+    else:
+        result = seed(options.orders)
+    options.out.write_text(json.dumps(result))
 
 
 if __name__ == "__main__":
