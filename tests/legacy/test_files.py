@@ -62,7 +62,7 @@ class Storage(BaseHTTPRequestHandler):
 def old_storage():
     Storage.requests = Counter()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Storage)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     with override_settings(GENERATION_FILES_ALLOW_LOCAL=True):
         yield f"http://127.0.0.1:{server.server_address[1]}/old/"
