@@ -5,7 +5,6 @@ import csv
 import uuid
 from datetime import datetime, time, timedelta
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from billing.forms import PeriodForm
 from billing.models import CreditNote, Invoice
 from billing.pdf import credit_note_pdf, invoice_pdf, pdf_download
 
@@ -34,25 +34,6 @@ def admin_credit_note(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     if note is None:
         raise Http404
     return pdf_download(credit_note_pdf(note), note.number)
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("Du"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Indiquez le premier jour."), "invalid": _("Date invalide.")},
-    )
-    end = forms.DateField(
-        label=_("Au (inclus)"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Indiquez le dernier jour."), "invalid": _("Date invalide.")},
-    )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", _("Le dernier jour précède le premier."))
-        return data
 
 
 def _cents(value: int) -> str:

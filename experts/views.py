@@ -41,6 +41,7 @@ from experts.forms import (
 from experts.history import history
 from experts.models import Expert
 from experts.services import WorkRefused, save_content
+from experts.templatetags.desk import span
 from orders import services as order_services
 from orders.exceptions import (
     ClaimRefused,
@@ -106,14 +107,7 @@ def format_duration(duration: timedelta | None) -> str:
     """'2 j 4 h', '3 h 12 min', '25 min'; '—' when there is nothing to average."""
     if duration is None:
         return "—"
-    minutes = int(duration.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return _("%(days)d j %(hours)d h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}
+    return span(duration.total_seconds())
 
 
 def desk_stats() -> dict:

@@ -2,37 +2,26 @@
 
 from datetime import timedelta
 
-from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing.forms import PeriodForm as BillingPeriodForm
 from ops import dashboard
 
 MAX_DAYS = 366
 CHART_HEIGHT = 140
 
 
-class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("Du"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Indiquez le premier jour."), "invalid": _("Date invalide.")},
-    )
-    end = forms.DateField(
-        label=_("Au (inclus)"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Indiquez le dernier jour."), "invalid": _("Date invalide.")},
-    )
+class PeriodForm(BillingPeriodForm):
+    """The owner's view reads at most a year at a time."""
 
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("Le dernier jour précède le premier."))
-        elif start and end and (end - start).days >= MAX_DAYS:
+        if start and end and start <= end and (end - start).days >= MAX_DAYS:
             self.add_error("end", _("Une période d’un an au plus."))
         return data
 

@@ -19,7 +19,7 @@ def age(moment: datetime | None, now: datetime | None = None) -> str:
     return _("il y a %(duration)s") % {"duration": timesince(moment, now)}
 
 
-def _span(seconds: float) -> str:
+def span(seconds: float) -> str:
     """'2 j 4 h', '3 h 12 min', '25 min': precise enough to plan a day's work."""
     minutes = max(int(seconds // 60), 1)
     days, minutes = divmod(minutes, 24 * 60)
@@ -39,5 +39,5 @@ def time_left(due_at: datetime | None, now: datetime | None = None) -> str:
     now = now or timezone.now()
     seconds = (due_at - now).total_seconds()
     if seconds >= 0:
-        return _("reste %(span)s") % {"span": _span(seconds)}
-    return _("en retard de %(span)s") % {"span": _span(-seconds)}
+        return _("reste %(span)s") % {"span": span(seconds)}
+    return _("en retard de %(span)s") % {"span": span(-seconds)}

@@ -142,6 +142,9 @@ def test_the_page_draws_its_charts_without_a_script(admin_client, client, seeded
     bad = admin_client.get(url, {"start": "2026-11-03", "end": "2026-11-01"})
     assert bad.status_code == 400
     assert "Le dernier jour précède le premier." in bad.content.decode()
+    too_long = admin_client.get(url, {"start": "2024-11-01", "end": "2026-11-01"})
+    assert too_long.status_code == 400
+    assert "Une période d’un an au plus." in too_long.content.decode()
 
 
 def test_a_burst_of_failures_alerts_once_an_hour(
