@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Model
 
+from orders.intake import INTAKE_ANSWERS
 from orders.models import _NUMBER_ALPHABET, Offer, Order
 from orders.sections import BY_NAME, required_sections
 
@@ -58,14 +59,6 @@ GENERATED_CONTENT = {
 }
 AUDIO_VOICES = frozenset(Order.AudioVoice.values)
 DELIVERY_FORMATS = frozenset(Order.DeliveryFormat.values)
-INTAKE_ANSWERS = (
-    "date_of_birth",
-    "birth_time",
-    "birth_place",
-    "question",
-    "life_question",
-    "specific_context",
-)
 _HEX_ID = re.compile(r"^[0-9a-f]{24}$")
 _CURRENCY = re.compile(r"^[a-z]{3}$")
 

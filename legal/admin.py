@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from legal.models import LegalPage, LegalPageVersion
+from lumira.admin import ReadOnlyAdmin
 
 
 class LegalPageVersionInline(admin.TabularInline):
@@ -36,16 +37,7 @@ class LegalPageAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalPageVersion)
-class LegalPageVersionAdmin(admin.ModelAdmin):
+class LegalPageVersionAdmin(ReadOnlyAdmin):
     list_display = ["page", "number", "created_at", "created_by"]
     list_filter = ["page"]
     readonly_fields = ["page", "number", "title", "body", "created_at", "created_by"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

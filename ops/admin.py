@@ -1,20 +1,13 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
+from lumira.admin import ReadOnlyAdmin
 from ops.models import Alert, LoginFailure
 from ops.throttle import ThrottledAdminAuthenticationForm
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(Alert)
 class AlertAdmin(ReadOnlyAdmin):
+    deletable = True
     list_display = ["created_at", "kind", "subject"]
     list_filter = ["kind"]
 
@@ -22,6 +15,8 @@ class AlertAdmin(ReadOnlyAdmin):
 @admin.register(LoginFailure)
 class LoginFailureAdmin(ReadOnlyAdmin):
     """Deleting an account's failures lifts its lock before it ends."""
+
+    deletable = True
 
     list_display = ["created_at", "username", "ip_address"]
     search_fields = ["username", "ip_address"]

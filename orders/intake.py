@@ -137,13 +137,17 @@ def store_photo(order: Order, photo: CleanPhoto) -> OrderPhoto:
 
 # --- Saving -----------------------------------------------------------------------------------
 
-INTAKE_FIELDS = [
+# What the client tells about themselves; with their preferences below, the intake form's fields.
+INTAKE_ANSWERS = (
     "date_of_birth",
     "birth_time",
     "birth_place",
     "question",
     "life_question",
     "specific_context",
+)
+INTAKE_FIELDS = [
+    *INTAKE_ANSWERS,
     "audio_voice",
     "delivery_format",
     "phone",
