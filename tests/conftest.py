@@ -6,6 +6,12 @@ from tests import factories, stripe_fake
 WEBHOOK_SECRET = "whsec_test_0123456789abcdefABCDEF"
 
 
+def pytest_collection_modifyitems(items):
+    """The browser journeys first: they are the longest tests, and started first on both cores
+    (pytest-xdist hands tests out in this order) they leave the short ones to even out the end."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/e2e/"))
+
+
 @pytest.fixture(autouse=True)
 def _private_media(tmp_path, settings):
     """Each test writes its uploads to its own folder."""

@@ -32,7 +32,7 @@ def test_an_admin_refunds_an_order(journey):
     assert page.locator("#id_amount").input_value() == "47,00"
     page.fill("#id_amount", "10,00")
     page.fill("#id_reason", "Geste commercial")
-    page.screenshot(path=str(journey_path(journey, "admin-refund-form")), full_page=True)
+    journey.picture("admin-refund-form")
     page.locator("input[type=submit]").click()
     expect(page.locator("ul.messagelist")).to_contain_text("Remboursement de 10,00")
     order.refresh_from_db()
@@ -43,14 +43,6 @@ def test_an_admin_refunds_an_order(journey):
     page.fill("#id_reason", "Annulation")
     page.locator("input[type=submit]").click()
     expect(page.locator("ul.messagelist")).to_contain_text("Remboursement de 37,00")
-    page.screenshot(path=str(journey_path(journey, "admin-refunded")), full_page=True)
+    journey.picture("admin-refunded")
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED
-
-
-def journey_path(journey, step):
-    from tests.e2e.conftest import SCREENSHOTS
-
-    path = SCREENSHOTS / journey.name / f"{step}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path

@@ -97,11 +97,10 @@ def test_an_order_goes_from_the_queue_to_the_client_through_two_experts(
     assert "<circle" in page.get_by_label("Mandala (code SVG)").input_value()
     journey.shoot("editor-filled")
     # Leaving now would lose the text: the browser asks first.
-    dialogs = []
-    page.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
-    page.evaluate("window.location.href = '/desk/'")
-    page.wait_for_timeout(300)
-    assert dialogs == ["beforeunload"]
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    with page.expect_event("dialog") as asked:
+        page.evaluate("window.location.href = '/desk/'")
+    assert asked.value.type == "beforeunload"
     assert "/commande/" in page.url
     page.get_by_role("button", name="Enregistrer et soumettre").click()
     page.wait_for_url("**/desk/")

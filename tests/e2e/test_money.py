@@ -3,20 +3,10 @@
 import pytest
 
 from orders.models import Order
-from tests.e2e.conftest import SCREENSHOTS, WIDTHS
 from tests.e2e.test_purchase import fill_checkout
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _shoot_admin(journey, step: str) -> None:
-    for width in WIDTHS:
-        journey.page.set_viewport_size({"width": width, "height": 900})
-        path = SCREENSHOTS / journey.name / f"{step}-{width}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        journey.page.screenshot(path=str(path), full_page=True)
-    journey.page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
 
 def test_consent_then_the_admin_and_the_owners_view(journey):
@@ -47,11 +37,11 @@ def test_consent_then_the_admin_and_the_owners_view(journey):
     page.fill("#id_password", "motdepasse-lumira")
     page.get_by_role("button", name="Connexion").click()
     journey.go(f"/admin/orders/order/{order.pk}/change/")
-    _shoot_admin(journey, "admin-order")
+    journey.picture("admin-order")
     journey.go("/admin/orders/order/")
-    _shoot_admin(journey, "admin-order-list")
+    journey.picture("admin-order-list")
     journey.go("/admin/")
     page.get_by_role("link", name="Vue d’ensemble").click()
     page.wait_for_url("**/vue-d-ensemble/**")
     assert "47,00" in page.locator("#content-main").inner_text()
-    _shoot_admin(journey, "owner-view")
+    journey.picture("owner-view")
