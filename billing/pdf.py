@@ -1,4 +1,8 @@
-"""The invoice and credit note PDFs, drawn from their frozen records (never from the order)."""
+"""The invoice and credit note PDFs, drawn from their frozen records (never from the order).
+
+The views import this module when a PDF is asked for, not at start-up: fpdf (with fontTools)
+takes longer to import than the rest of the site, and every process would pay for it.
+"""
 
 from django.http import HttpResponse
 from django.utils import timezone

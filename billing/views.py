@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 
 from billing.forms import PeriodForm
 from billing.models import CreditNote, Invoice
-from billing.pdf import credit_note_pdf, invoice_pdf, pdf_download
 
 
 @staff_member_required
@@ -24,6 +23,7 @@ def admin_invoice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     invoice = Invoice.objects.select_related("order").filter(public_id=public_id).first()
     if invoice is None:
         raise Http404
+    from billing.pdf import invoice_pdf, pdf_download  # fpdf loads on first use
     return pdf_download(invoice_pdf(invoice), invoice.number)
 
 
@@ -33,6 +33,7 @@ def admin_credit_note(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     note = CreditNote.objects.select_related("invoice__order").filter(public_id=public_id).first()
     if note is None:
         raise Http404
+    from billing.pdf import credit_note_pdf, pdf_download  # fpdf loads on first use
     return pdf_download(credit_note_pdf(note), note.number)
 
 

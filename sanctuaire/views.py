@@ -22,7 +22,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.models import CreditNote, Invoice
-from billing.pdf import credit_note_pdf, invoice_pdf, pdf_download
 from lumira.clientip import client_ip
 from lumira.fragments import cached_fragment
 from operations.tasks import enqueue
@@ -425,6 +424,7 @@ def _owned_invoice(request: HttpRequest, public_id: uuid.UUID) -> Invoice:
 @require_GET
 def invoice_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     invoice = _owned_invoice(request, public_id)
+    from billing.pdf import invoice_pdf, pdf_download  # fpdf loads on first use
     return pdf_download(invoice_pdf(invoice), invoice.number)
 
 
@@ -435,4 +435,5 @@ def credit_note_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
     if note is None:
         raise Http404
     _owned_invoice(request, note.invoice.public_id)
+    from billing.pdf import credit_note_pdf, pdf_download  # fpdf loads on first use
     return pdf_download(credit_note_pdf(note), note.number)
