@@ -142,7 +142,7 @@ class Journey:
 
     def _first_of_its_kind(self) -> bool:
         """True the first time this test process meets a page of this shape (the same elements,
-        classes, roles, states, labels and empty or not, in the same language): axe's rules judge the markup, so a page built
+        classes, roles, states, labels and empty or not, whatever the language): axe's rules judge the markup, so a page built
         the same way as one already checked would give the same answer, only later."""
         shape = self.page.evaluate(
             """() => [...document.querySelectorAll('*')].map(el => [el.tagName, el.className,
@@ -150,7 +150,7 @@ class Journey:
                 el.getAttribute('aria-label') !== null, el.getAttribute('alt') !== null,
                 el.hidden, el.textContent.trim() !== ''].join('|')).join('\\n')"""
         )
-        key = hashlib.sha256(f"{self.lang}\n{shape}".encode()).hexdigest()
+        key = hashlib.sha256(shape.encode()).hexdigest()
         if key in CHECKED_SHAPES:
             return False
         CHECKED_SHAPES.add(key)
