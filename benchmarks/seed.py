@@ -34,7 +34,7 @@ from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
 from experts.models import Expert  # noqa: E402
-from orders.models import _NUMBER_ALPHABET, Offer, Order, OrderEvent, Reading  # noqa: E402
+from orders.models import NUMBER_ALPHABET, Offer, Order, OrderEvent, Reading  # noqa: E402
 from sanctuaire.models import ClientProfile  # noqa: E402
 
 S = Order.Status
@@ -73,11 +73,11 @@ def session_cookie(user: User) -> str:
 def _number(index: int) -> str:
     digits = ""
     while True:
-        index, rest = divmod(index, len(_NUMBER_ALPHABET))
-        digits = _NUMBER_ALPHABET[rest] + digits
+        index, rest = divmod(index, len(NUMBER_ALPHABET))
+        digits = NUMBER_ALPHABET[rest] + digits
         if not index:
             break
-    return f"LUM-BENCH-{digits.rjust(6, _NUMBER_ALPHABET[0])}"
+    return f"LUM-BENCH-{digits.rjust(6, NUMBER_ALPHABET[0])}"
 
 
 def _order(index: int, offer: Offer, status: str, *, expert: Expert, owner: User | None) -> Order:

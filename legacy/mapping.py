@@ -19,7 +19,7 @@ from django.core.validators import validate_email
 from django.db.models import Model
 
 from orders.intake import INTAKE_ANSWERS
-from orders.models import _NUMBER_ALPHABET, Offer, Order
+from orders.models import NUMBER_ALPHABET, Offer, Order
 from orders.sections import BY_NAME, required_sections
 
 Status = Order.Status
@@ -460,7 +460,7 @@ def map_product_order(document: dict, context: Context) -> Mapped:
 def product_order_number(key: str, created_at: datetime, attempt: int = 0) -> str:
     """A stable order number for a productorder (it had none), in our LUM-YYYYMMDD-XXXXX form."""
     digest = hashlib.sha256(f"{key}:{attempt}".encode()).digest()
-    suffix = "".join(_NUMBER_ALPHABET[byte % len(_NUMBER_ALPHABET)] for byte in digest[:5])
+    suffix = "".join(NUMBER_ALPHABET[byte % len(NUMBER_ALPHABET)] for byte in digest[:5])
     return f"LUM-{created_at.astimezone(PARIS):%Y%m%d}-{suffix}"
 
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from orders.sections import SECTIONS, Kind, Section, required_sections, sections_for_level
 from orders.svg import sanitize_svg_or_empty
 
-# Crockford-style alphabet: no 0/O or 1/I/L to misread over the phone.
-_NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# Order numbers use a Crockford-style alphabet: no 0/O or 1/I/L to misread over the phone. The
+# legacy import and the benchmark seed number their orders with it too.
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 class Offer(models.Model):
@@ -60,7 +61,7 @@ def format_cents(cents: int, currency: str = "eur") -> str:
 
 def new_order_number() -> str:
     today = timezone.localdate().strftime("%Y%m%d")
-    suffix = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(5))
+    suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(5))
     return f"LUM-{today}-{suffix}"
 
 
