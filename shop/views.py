@@ -110,6 +110,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "price": offer.price_display,
             "minutes": offer.duration_minutes,
             "delivery_hours": offer.delivery_hours,
+            "features": offer.features,
         },
     )
     context = {
@@ -181,6 +182,7 @@ def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "return_url": request.build_absolute_uri(_confirmation_url(order)),
         "delivery_hours": order.offer.delivery_hours if order.offer_id else None,
+        "features": order.offer.features if order.offer_id else [],
         "step": 2,
     }
     invalid = posted and (declined or (form and form.errors) or consent.errors)

@@ -139,6 +139,18 @@ def test_the_payment_and_confirmation_pages_say_the_delivery_promise(client):
     assert "Votre lecture vous sera remise au plus tard le" in page
 
 
+def test_the_checkout_and_payment_steps_say_what_is_included(client):
+    offer = Offer.objects.get(slug="profond")
+    assert offer.features  # the seeded catalogue lists what each level includes
+    checkout = client.get("/commande/?offer=profond").content.decode()
+    order = _order_at_payment(client, "profond")
+    payment = client.get(f"/commande/{order.public_id}/paiement/").content.decode()
+    for page in (checkout, payment):
+        included = page.split("Inclus</dt>", 1)[1].split("</dd>", 1)[0]
+        for feature in offer.features:
+            assert f"<li>{feature}</li>" in included
+
+
 def test_after_the_form_is_sent_the_client_reads_what_happens_next(client):
     order = OrderFactory(paid=True)
     open_intake(client, order)
