@@ -31,6 +31,10 @@ INTAKE_REMINDER_AFTER = timedelta(hours=24)
 # Past this, a reminder would come too late to help: the job does not look further back.
 INTAKE_REMINDER_WINDOW = timedelta(days=7)
 FINISHED_TASKS_KEPT = timedelta(days=30)
+# A sent e-mail's record only guards against a second send by a task run again: once no task
+# that could send it is left (finished tasks go after 30 days, the intake reminder looks back a
+# week), it can go, with a margin for the admins reading the log of what was sent.
+SENT_EMAILS_KEPT = timedelta(days=90)
 
 
 @task()
@@ -79,14 +83,16 @@ def send_intake_reminders() -> int:
 
 @task()
 def purge_old_records() -> dict:
-    """Expired login links, and finished tasks older than 30 days, are deleted."""
+    """Expired login links, finished tasks older than 30 days and records of e-mails sent more
+    than 90 days ago are deleted."""
     now = timezone.now()
     tokens, _detail = LoginToken.objects.filter(expires_at__lt=now).delete()
     finished, _detail = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
         finished_at__lt=now - FINISHED_TASKS_KEPT,
     ).delete()
-    return {"login_tokens": tokens, "tasks": finished}
+    emails, _detail = SentEmail.objects.filter(sent_at__lt=now - SENT_EMAILS_KEPT).delete()
+    return {"login_tokens": tokens, "tasks": finished, "sent_emails": emails}
 
 
 @task()

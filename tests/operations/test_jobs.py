@@ -9,7 +9,9 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from lumira import jobs
+from operations.models import SentEmail
 from operations.queue import run_due_jobs
+from operations.tasks import send_once
 from orders.models import Order
 from payments.gateways import get_gateway
 from payments.models import DemoIntent
@@ -87,18 +89,22 @@ def test_the_intake_reminder_goes_once_a_day_after_payment(mailoutbox, time_mach
 
 def test_expired_login_tokens_and_old_finished_tasks_are_purged(task_queue, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
+    send_once("sent:old", "test", lambda: None)  # an e-mail sent 91 days ago
+    time_machine.shift(timedelta(days=60))
     jobs.check_queue_age.enqueue()  # any task, left finished 31 days ago
     task_queue()
     time_machine.shift(timedelta(days=31))
     jobs.check_queue_age.enqueue()  # and one finished just now
     task_queue()
+    send_once("sent:recent", "test", lambda: None)
     tokens.issue("old@example.com")
     time_machine.shift(tokens.LIFETIME + timedelta(minutes=1))
     tokens.issue("fresh@example.com")
 
-    assert jobs.purge_old_records.call() == {"login_tokens": 1, "tasks": 1}
+    assert jobs.purge_old_records.call() == {"login_tokens": 1, "tasks": 1, "sent_emails": 1}
     assert list(LoginToken.objects.values_list("email", flat=True)) == ["fresh@example.com"]
     assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 1
+    assert list(SentEmail.objects.values_list("key", flat=True)) == ["sent:recent"]
 
 
 def test_admins_hear_of_a_queue_that_waits_more_than_15_minutes(settings, task_queue, time_machine):
