@@ -8,18 +8,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-# SPEC §6.3: the French messages a client reads, by decline_code first, then code.
+# SPEC §6.3: the French messages a client reads, by decline_code first, then code. Marked for
+# the translation catalogue and translated when shown: an order keeps the text as it was
+# recorded, and the pages translate it again into the reader's language.
 DECLINE_MESSAGES = {
-    "card_declined": "Votre carte a été refusée. Veuillez vérifier les informations ou utiliser "
-    "une autre carte.",
-    "expired_card": "La carte que vous avez utilisée a expiré. Veuillez mettre à jour vos "
-    "informations de paiement.",
-    "incorrect_number": "Le numéro de carte que vous avez saisi est incorrect. Veuillez vérifier "
-    "et réessayer.",
-    "insufficient_funds": "Fonds insuffisants sur votre compte. Veuillez vérifier votre solde.",
+    "card_declined": gettext_noop(
+        "Votre carte a été refusée. Veuillez vérifier les informations ou utiliser une autre carte."
+    ),
+    "expired_card": gettext_noop(
+        "La carte que vous avez utilisée a expiré. Veuillez mettre à jour vos informations de "
+        "paiement."
+    ),
+    "incorrect_number": gettext_noop(
+        "Le numéro de carte que vous avez saisi est incorrect. Veuillez vérifier et réessayer."
+    ),
+    "insufficient_funds": gettext_noop(
+        "Fonds insuffisants sur votre compte. Veuillez vérifier votre solde."
+    ),
 }
-GENERIC_DECLINE = (
+GENERIC_DECLINE = gettext_noop(
     "Impossible de traiter le paiement avec cette méthode. Veuillez essayer une autre carte."
 )
 

@@ -24,7 +24,12 @@ from orders.models import PAID_STATUSES, UNPAID_STATUSES, Offer, Order
 from orders.timeline import build_timeline, client_status
 from payments.checkout import ensure_intent, start_checkout
 from payments.gateways import get_gateway, is_demo
-from payments.gateways.base import GatewayConfigError, GatewayError, PaymentDeclined
+from payments.gateways.base import (
+    GENERIC_DECLINE,
+    GatewayConfigError,
+    GatewayError,
+    PaymentDeclined,
+)
 from shop.forms import CheckoutForm, ConsentForm, DemoCardForm
 
 logger = logging.getLogger(__name__)
@@ -153,7 +158,13 @@ def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     consent = ConsentForm(request.POST if posted else None)
     # The last decline shows until the client tries again; a new attempt shows only its own
     # outcome (never the old banner beside new field errors).
-    declined = order.failure_message if order.status == Order.Status.FAILED and not posted else ""
+    # Recorded in the language of the moment it happened (French, unless the client's own
+    # request recorded it), so translated again into the reader's.
+    declined = (
+        _(order.failure_message)
+        if order.status == Order.Status.FAILED and order.failure_message and not posted
+        else ""
+    )
     try:
         ensure_intent(order)
         if posted and demo and all([consent.is_valid(), form.is_valid()]):
@@ -164,7 +175,7 @@ def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             if paid.status == "succeeded":
                 return redirect(_confirmation_url(order))
             order.refresh_from_db()
-            declined = paid.error.get("message") or order.failure_message
+            declined = paid.error.get("message") or _(order.failure_message or GENERIC_DECLINE)
     except PaymentDeclined as error:
         form.add_error("card_number", error.message_fr)
     except GatewayConfigError:

@@ -6,7 +6,9 @@ import pytest
 from django.test import override_settings
 
 from experts.models import Expert
+from orders import services
 from orders.models import Offer, Order
+from payments.intents import decline_message
 from shop.forms import DemoCardForm
 from tests.factories import CONSENT, ExpertFactory, OrderFactory
 from tests.sanctuaire.helpers import answers, open_intake
@@ -122,6 +124,26 @@ def test_a_new_attempt_shows_only_its_own_outcome(client):
     assert "Date d’expiration invalide (MM/AA)." in body
     assert "Votre carte a été refusée." not in body
     assert "Payer 47,00\xa0€</button>" in body
+
+
+def test_a_decline_recorded_in_french_reads_in_english_for_an_english_client(client):
+    order = _order_at_payment(client)
+    # The webhook records the decline in French (no client language in Stripe's request).
+    services.mark_failed(
+        order,
+        code="insufficient_funds",
+        message=decline_message("insufficient_funds", "card_declined"),
+        source="webhook",
+    )
+    client.cookies["django_language"] = "en"
+    payment = client.get(f"/commande/{order.public_id}/paiement/").content.decode()
+    confirmation = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
+    for page in (payment, confirmation):
+        assert "Insufficient funds in your account. Please check your balance." in page
+        assert "Fonds insuffisants" not in page
+    client.cookies["django_language"] = "fr"
+    page = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
+    assert "Fonds insuffisants sur votre compte. Veuillez vérifier votre solde." in page
 
 
 def test_the_payment_and_confirmation_pages_say_the_delivery_promise(client):
