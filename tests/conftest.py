@@ -6,10 +6,19 @@ from tests import factories, stripe_fake
 WEBHOOK_SECRET = "whsec_test_0123456789abcdefABCDEF"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """The browser journeys first: they are the longest tests, and started first on both cores
-    (pytest-xdist hands tests out in this order) they leave the short ones to even out the end."""
-    items.sort(key=lambda item: not item.nodeid.startswith("tests/e2e/"))
+    """Longest first within each of pytest-django's groups (it then sorts, stably, the tests
+    in one transaction before those that commit): the desk's journey, the other browser
+    journeys, then the rest. pytest-xdist hands tests out in this order, so the short ones
+    even out the end on both cores."""
+
+    def weight(item) -> int:
+        if item.nodeid.startswith("tests/e2e/test_desk.py"):
+            return 0
+        return 1 if item.nodeid.startswith("tests/e2e/") else 2
+
+    items.sort(key=weight)
 
 
 @pytest.fixture(autouse=True)
