@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from billing import services as billing
 from billing.models import Refund
 from operations.tasks import enqueue
-from ops import alerts
 from orders import signals, tasks
 from orders.bulk import insert_rows
 from orders.exceptions import (
@@ -176,7 +175,8 @@ def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -
 
 
 def _record_payment(order: Order, *, source: str, payment_status: str, note: str = "") -> None:
-    """unpaid → paid and the invoice, numbered in this same transaction.
+    """unpaid → paid, announced by `payment_recorded` in this same transaction (billing numbers
+    the invoice there).
 
     The delivery promise starts now (SPEC §4), and a client who named an expert has them for
     24 h (SPEC §8.2).
@@ -194,7 +194,7 @@ def _record_payment(order: Order, *, source: str, payment_status: str, note: str
         failure_code="",
         failure_message="",
     )
-    billing.issue_invoice(order)
+    signals.payment_recorded.send(sender=Order, order=order)
 
 
 def _chose_a_person(order: Order) -> bool:
@@ -235,7 +235,7 @@ def mark_failed(
             failure_message=message[:255],
             payment_status=payment_status or order.payment_status,
         )
-        alerts.check_payment_failures()
+        signals.payment_failed.send(sender=Order, order=order)
     return True
 
 
@@ -253,14 +253,15 @@ def expire_unpaid(order: Order) -> bool:
     )
 
 
-def flag_payment(order: Order, reason: str, *, kind: str = alerts.MONEY_MISMATCH) -> None:
-    """Record that a verified event disagrees with the order, and alert the admins."""
+def flag_payment(order: Order, reason: str) -> None:
+    """Record that a verified event disagrees with the order; `payment_flagged` tells the
+    admins (ops alerts them)."""
     with transaction.atomic():
         Order.objects.filter(pk=order.pk).update(
             payment_flag=reason[:255], updated_at=timezone.now()
         )
         logger.error("order %s: payment flagged: %s", order.number, reason)
-        alerts.raise_alert(kind, f"Commande {order.number} : {reason}"[:200], reason)
+        signals.payment_flagged.send(sender=Order, order=order, reason=reason)
 
 
 # --- Refunds (SPEC §5: partial refunds; §7: refund through the gateway) ----------------------
@@ -434,7 +435,8 @@ DISPUTE_NOTES = {
 
 
 def record_dispute(order: Order, dispute_status: str, *, source: str, detail: str = "") -> bool:
-    """Flag the order with its dispute's state and alert the admins. False: nothing new."""
+    """Flag the order with its dispute's state; `dispute_changed` tells the admins (ops alerts
+    them). False: nothing new."""
     with transaction.atomic():
         order = _locked(order)
         if order.dispute_status == dispute_status:
@@ -444,11 +446,7 @@ def record_dispute(order: Order, dispute_status: str, *, source: str, detail: st
         )
         note = str(DISPUTE_NOTES[dispute_status]) + (f" ({detail})" if detail else "")
         _history_note(order, note, source=source)
-        alerts.raise_alert(
-            alerts.DISPUTE,
-            f"Commande {order.number} : {note}"[:200],
-            f"{note}\nCommande {order.number}, {order.amount_display}.",
-        )
+        signals.dispute_changed.send(sender=Order, order=order, note=note)
     return True
 
 
