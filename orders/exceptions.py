@@ -44,14 +44,6 @@ class ClaimRefused(Exception):
         self.message = message
 
 
-class RefundRefused(Exception):
-    """A refund the order cannot take (not paid, amount over what is left): `message` is French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 class ValidationRefused(Exception):
     """This person may not give this reading its second look; `message` is French."""
 

@@ -1,9 +1,12 @@
 """Every change of an order's status happens here, through `_move` (SPEC §5).
 
 Services are verbs named after the business event. Each runs in a transaction and records an
-`OrderEvent`; a payment, a refund or a delivery is also announced (orders/signals.py) in that
-transaction to the apps above, whose receivers enqueue the side effects (the client e-mails) as
-background tasks: the change and its tasks commit together or not at all.
+`OrderEvent`; a payment, a failure, a flag, a dispute or a delivery is also announced
+(orders/signals.py) in that transaction to the apps above, whose receivers do their part there
+(billing numbers the invoice, ops records the alert) or enqueue the side effects (the client
+e-mails) as background tasks: the change and its consequences commit together or not at all.
+This module knows none of those apps: refunds, whose records are billing's, come back here
+through `apply_refund`.
 """
 
 import logging
@@ -12,32 +15,27 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from billing import services as billing
-from billing.models import Refund
 from operations.tasks import enqueue
 from orders import signals, tasks
 from orders.bulk import insert_rows
 from orders.exceptions import (
     ClaimRefused,
     ContentIncomplete,
-    RefundRefused,
     TransitionRefused,
     ValidationRefused,
 )
 from orders.models import (
-    PAID_STATUSES,
     UNPAID_STATUSES,
     Offer,
     Order,
     OrderEvent,
     Reading,
     ReadingVersion,
-    format_cents,
     missing_sections,
 )
 from orders.sections import FILE_SECTIONS, Kind, sections_for_level
@@ -80,7 +78,7 @@ def _move(
     order.refresh_from_db()
 
 
-def _locked(order: Order) -> Order:
+def lock_order(order: Order) -> Order:
     """The order's row, locked until the transaction ends (PostgreSQL; SQLite serialises)."""
     return Order.objects.select_for_update().only(*Order.SUMMARY_FIELDS).get(pk=order.pk)
 
@@ -166,7 +164,7 @@ def mark_paid(order: Order, *, source: str, payment_status: str = "succeeded") -
     if order.status not in UNPAID_STATUSES:
         return False  # never unpaid again (UNPAID_STATUSES): no need to lock the row to know
     with transaction.atomic():
-        order = _locked(order)
+        order = lock_order(order)
         if order.status not in UNPAID_STATUSES:
             return False
         _record_payment(order, source=source, payment_status=payment_status)
@@ -214,7 +212,7 @@ def mark_failed(
     if order.status not in UNPAID_STATUSES:
         return False  # a late failure never undoes a payment (SPEC §6.4)
     with transaction.atomic():
-        order = _locked(order)
+        order = lock_order(order)
         if order.status == Status.FAILED:
             # Another declined card on the same PaymentIntent: keep the latest reason.
             Order.objects.filter(pk=order.pk).update(
@@ -264,135 +262,47 @@ def flag_payment(order: Order, reason: str) -> None:
         signals.payment_flagged.send(sender=Order, order=order, reason=reason)
 
 
-# --- Refunds (SPEC §5: partial refunds; §7: refund through the gateway) ----------------------
+# --- Refunds (SPEC §5), the order's side: the Refund records are billing's (billing/refunds.py)
 
 
-def request_refund(order: Order, amount_cents: int, *, reason: str, actor) -> Refund:
-    """Record a refund an admin asks for, `pending` until the gateway confirms it.
+def apply_refund(order: Order, *, amount_cents: int, note: str, source: str, actor=None) -> Order:
+    """Add a refund that succeeded to its order: the amount, the status, the history.
 
-    Refused (RefundRefused, French) unless the order is paid and the amount fits in what is
-    left once the refunds done and under way are counted.
+    An order still unpaid had its charge refunded, so the money was taken: the success event is
+    late (SPEC §6.4) and the payment is recorded first. The refund that reaches the price moves
+    the order to refunded; a partial one changes no status, and its history line still says who
+    refunded what. Returns the order as it now stands (its row locked until the caller's
+    transaction ends).
     """
     with transaction.atomic():
-        order = _locked(order)
-        if order.status not in PAID_STATUSES:
-            raise RefundRefused(_("Seule une commande payée peut être remboursée."))
-        if amount_cents <= 0:
-            raise RefundRefused(_("Le montant à rembourser doit être supérieur à 0 €."))
-        under_way = (
-            Refund.objects.filter(order=order, status=Refund.Status.PENDING).aggregate(
-                total=Sum("amount_cents")
-            )["total"]
-            or 0
-        )
-        available = order.price_cents - order.refunded_cents - under_way
-        if amount_cents > available:
-            raise RefundRefused(
-                _(
-                    "Remboursement refusé : %(amount)s dépasse ce qui reste remboursable "
-                    "sur cette commande (%(available)s)."
-                )
-                % {
-                    "amount": format_cents(amount_cents, order.currency),
-                    "available": format_cents(max(available, 0), order.currency),
-                }
+        order = lock_order(order)
+        now = timezone.now()
+        total = order.refunded_cents + amount_cents
+        Order.objects.filter(pk=order.pk).update(refunded_cents=total, updated_at=now)
+        order.refunded_cents = total
+        full = total >= order.price_cents
+        if order.status in UNPAID_STATUSES:
+            _record_payment(
+                order,
+                source=source,
+                payment_status="succeeded",
+                note=str(_("paiement constaté par son remboursement")),
             )
-        return Refund.objects.create(
-            order=order,
-            amount_cents=amount_cents,
-            currency=order.currency,
-            reason=reason.strip()[:255],
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            source="admin",
-        )
-
-
-def refund_failed(refund: Refund, error: str) -> None:
-    """The gateway refused or could not be reached: the amount is free again."""
-    Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
-        status=Refund.Status.FAILED, error=error[:255]
-    )
-
-
-def confirm_refund(refund: Refund, *, stripe_refund_id: str, source: str) -> bool:
-    """A pending refund is done (the gateway's answer or its event, whichever comes first)."""
-    with transaction.atomic():
-        refund = Refund.objects.select_for_update().get(pk=refund.pk)
-        if refund.status == Refund.Status.SUCCEEDED:
-            return False
-        refund.status = Refund.Status.SUCCEEDED
-        refund.stripe_refund_id = stripe_refund_id or None
-        refund.succeeded_at = timezone.now()
-        refund.error = ""
-        refund.save(update_fields=["status", "stripe_refund_id", "succeeded_at", "error"])
-        _apply_refund(refund, source=source)
-    return True
-
-
-def record_external_refund(
-    order: Order, *, amount_cents: int, stripe_refund_id: str, source: str, reason: str = ""
-) -> bool:
-    """A refund Stripe reports that we did not ask for (made in Stripe's dashboard).
-
-    Idempotent by the Stripe refund id: a second report of the same refund changes nothing.
-    """
-    if amount_cents <= 0:
-        return False
-    with transaction.atomic():
-        order = _locked(order)  # two reports of one refund at once: the second waits here
-        if Refund.objects.filter(stripe_refund_id=stripe_refund_id).exists():
-            return False
-        refund = Refund.objects.create(
-            order=order,
-            amount_cents=amount_cents,
-            currency=order.currency,
-            reason=reason[:255],
-            source=source,
-            status=Refund.Status.SUCCEEDED,
-            stripe_refund_id=stripe_refund_id,
-            succeeded_at=timezone.now(),
-        )
-        _apply_refund(refund, source=source)
-    return True
-
-
-def _apply_refund(refund: Refund, *, source: str) -> None:
-    """Add a succeeded refund to its order: amount, history, credit note, status, e-mail."""
-    order = _locked(refund.order)
-    now = timezone.now()
-    total = order.refunded_cents + refund.amount_cents
-    Order.objects.filter(pk=order.pk).update(refunded_cents=total, updated_at=now)
-    order.refunded_cents = total
-    full = total >= order.price_cents
-    if order.status in UNPAID_STATUSES:
-        # Its charge is refunded, so the money was taken: the success event is late (SPEC §6.4).
-        _record_payment(
-            order,
-            source=source,
-            payment_status="succeeded",
-            note=str(_("paiement constaté par son remboursement")),
-        )
-        if not full:
-            signals.order_paid.send(sender=Order, order=order)
-    billing.issue_credit_note(refund)
-    note = _("Remboursement de %(amount)s%(reason)s") % {
-        "amount": refund.amount_display,
-        "reason": f" : {refund.reason}" if refund.reason else "",
-    }
-    if full and order.status != Status.REFUNDED:
-        _move(
-            order,
-            Status.REFUNDED,
-            actor=refund.actor,
-            source=source,
-            note=note,
-            refunded_at=now,
-            payment_status="refunded",
-        )
-    else:
-        # A partial refund changes no status; the history still says who refunded what.
-        _history_note(order, note, actor=refund.actor, source=source)
-    signals.refund_succeeded.send(sender=Order, order=order, refund=refund)
+            if not full:
+                signals.order_paid.send(sender=Order, order=order)
+        if full and order.status != Status.REFUNDED:
+            _move(
+                order,
+                Status.REFUNDED,
+                actor=actor,
+                source=source,
+                note=note,
+                refunded_at=now,
+                payment_status="refunded",
+            )
+        else:
+            _history_note(order, note, actor=actor, source=source)
+    return order
 
 
 def _history_note(order: Order, note: str, *, actor=None, source: str = "") -> None:
@@ -410,7 +320,7 @@ def _history_note(order: Order, note: str, *, actor=None, source: str = "") -> N
 def mark_refunded(order: Order, *, source: str, actor=None, note: str = "") -> bool:
     """Any paid state → refunded. False when it was already refunded."""
     with transaction.atomic():
-        order = _locked(order)
+        order = lock_order(order)
         if order.status == Status.REFUNDED:
             return False
         _move(
@@ -438,7 +348,7 @@ def record_dispute(order: Order, dispute_status: str, *, source: str, detail: st
     """Flag the order with its dispute's state; `dispute_changed` tells the admins (ops alerts
     them). False: nothing new."""
     with transaction.atomic():
-        order = _locked(order)
+        order = lock_order(order)
         if order.dispute_status == dispute_status:
             return False
         Order.objects.filter(pk=order.pk).update(

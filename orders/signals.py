@@ -14,7 +14,6 @@ from django.dispatch import Signal
 payment_recorded = Signal()
 order_paid = Signal()
 reading_delivered = Signal()
-refund_succeeded = Signal()  # and refund=<the billing.Refund>
 reading_rejected = Signal()  # and revision=<the reading's revision count after the rejection>
 # The client's form arrived for the first time while the order is reserved to their chosen expert.
 reserved_order_ready = Signal()

@@ -20,6 +20,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from billing.models import Refund
+from billing.refunds import confirm_refund, record_external_refund
 from lumira.jsonapi import BadRequest, ErrorCode, json_error, json_methods, read_body
 from ops import alerts
 from orders import services
@@ -155,9 +156,9 @@ def _on_charge_refunded(event: dict, source: str) -> tuple[str, str]:
             metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
             ours = _our_refund(order, metadata.get("refundId"))
             if ours is not None:
-                changed |= services.confirm_refund(ours, stripe_refund_id=item["id"], source=source)
+                changed |= confirm_refund(ours, stripe_refund_id=item["id"], source=source)
             else:
-                changed |= services.record_external_refund(
+                changed |= record_external_refund(
                     order,
                     amount_cents=_int(item.get("amount")),
                     stripe_refund_id=item["id"],
@@ -173,7 +174,7 @@ def _on_charge_refunded(event: dict, source: str) -> tuple[str, str]:
         )
         total = _int(charge.get("amount_refunded"))
         if total > known:
-            changed = services.record_external_refund(
+            changed = record_external_refund(
                 order,
                 amount_cents=total - known,
                 stripe_refund_id=f"{charge['id']}:{total}",

@@ -1,18 +1,13 @@
-"""The e-mails and notices that answer an order's events (orders/signals.py), enqueued in the
-transaction of the change that sent them."""
+"""The e-mails and notices that answer an order's events (orders/signals.py) and a refund's
+(billing/signals.py), enqueued in the transaction of the change that sent them."""
 
 from django.dispatch import receiver
 
+from billing.signals import refund_succeeded
 from operations.tasks import enqueue
 from orders import notices
 from orders.models import Notice
-from orders.signals import (
-    order_paid,
-    reading_delivered,
-    reading_rejected,
-    refund_succeeded,
-    reserved_order_ready,
-)
+from orders.signals import order_paid, reading_delivered, reading_rejected, reserved_order_ready
 from sanctuaire import tasks
 
 

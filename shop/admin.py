@@ -21,9 +21,9 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from billing.exceptions import RefundRefused
 from billing.models import Invoice, Refund
 from operations.tasks import enqueue
-from orders.exceptions import RefundRefused
 from orders.models import (
     EmailFailure,
     Notice,

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
+from billing import refunds
 from billing.models import CreditNote, Invoice
 from orders import services
 from orders.models import Order
@@ -67,8 +68,8 @@ def test_the_invoice_pdf_parses_back_with_its_number_seller_and_amount(settings)
     settings.SELLER_NAME = "Autre nom"
     assert "Lumira SAS" in _text(invoice_pdf(invoice))
 
-    refund = services.request_refund(order, 1000, reason="Geste", actor=None)
-    services.confirm_refund(refund, stripe_refund_id="re_1", source="test")
+    refund = refunds.request_refund(order, 1000, reason="Geste", actor=None)
+    refunds.confirm_refund(refund, stripe_refund_id="re_1", source="test")
     note = CreditNote.objects.get(refund=refund)
     text = _text(credit_note_pdf(note))
     assert note.number in text
@@ -103,8 +104,8 @@ def test_staff_download_any_invoice_from_the_admin(client, admin_client):
 
 def test_the_csv_export_lists_a_periods_invoices_and_credit_notes(admin_client):
     order = _pay(OrderFactory())
-    refund = services.request_refund(order, 700, reason="=HYPERLINK()", actor=None)
-    services.confirm_refund(refund, stripe_refund_id="re_csv", source="test")
+    refund = refunds.request_refund(order, 700, reason="=HYPERLINK()", actor=None)
+    refunds.confirm_refund(refund, stripe_refund_id="re_csv", source="test")
     old = _pay(OrderFactory())
     Invoice.objects.filter(order=old).update(issued_at=timezone.now().replace(year=2020))
     today = timezone.localdate().isoformat()

@@ -137,13 +137,13 @@ def test_over_refund_is_refused_with_a_french_message(admin_client, post_webhook
 
 
 def test_the_service_refuses_what_the_pending_refunds_already_take(post_webhook, admin_user):
-    from orders import services
-    from orders.exceptions import RefundRefused
+    from billing import refunds
+    from billing.exceptions import RefundRefused
 
     order = _paid(post_webhook)
-    services.request_refund(order, 4000, reason="a", actor=admin_user)  # pending, not confirmed
+    refunds.request_refund(order, 4000, reason="a", actor=admin_user)  # pending, not confirmed
     with pytest.raises(RefundRefused, match="7,00"):
-        services.request_refund(order, 800, reason="b", actor=admin_user)
+        refunds.request_refund(order, 800, reason="b", actor=admin_user)
 
 
 def test_a_refund_made_in_stripes_dashboard_is_recorded_once(
@@ -182,13 +182,13 @@ def test_a_refund_without_the_list_is_recorded_by_the_amount(post_webhook):
 
 
 def test_our_refund_confirmed_by_its_event_is_not_counted_twice(post_webhook, admin_user):
-    from orders import services
+    from billing import refunds
 
     order = _paid(post_webhook)
-    pending = services.request_refund(order, 1500, reason="geste", actor=admin_user)
+    pending = refunds.request_refund(order, 1500, reason="geste", actor=admin_user)
     ours = _refund("re_ours", 1500, metadata={"refundId": str(pending.public_id)})
     post_webhook(_charge_refunded(order, [ours], event_id="evt_ours"))
-    services.confirm_refund(pending, stripe_refund_id="re_ours", source="admin")  # late answer
+    refunds.confirm_refund(pending, stripe_refund_id="re_ours", source="admin")  # late answer
     order.refresh_from_db()
     assert order.refunded_cents == 1500
     refund = Refund.objects.get()
