@@ -24,6 +24,7 @@ def admin_invoice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if invoice is None:
         raise Http404
     from billing.pdf import invoice_pdf, pdf_download  # fpdf loads on first use
+
     return pdf_download(invoice_pdf(invoice), invoice.number)
 
 
@@ -34,6 +35,7 @@ def admin_credit_note(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     if note is None:
         raise Http404
     from billing.pdf import credit_note_pdf, pdf_download  # fpdf loads on first use
+
     return pdf_download(credit_note_pdf(note), note.number)
 
 

@@ -425,6 +425,7 @@ def _owned_invoice(request: HttpRequest, public_id: uuid.UUID) -> Invoice:
 def invoice_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     invoice = _owned_invoice(request, public_id)
     from billing.pdf import invoice_pdf, pdf_download  # fpdf loads on first use
+
     return pdf_download(invoice_pdf(invoice), invoice.number)
 
 
@@ -436,4 +437,5 @@ def credit_note_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
         raise Http404
     _owned_invoice(request, note.invoice.public_id)
     from billing.pdf import credit_note_pdf, pdf_download  # fpdf loads on first use
+
     return pdf_download(credit_note_pdf(note), note.number)
