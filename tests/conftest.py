@@ -58,6 +58,18 @@ def _catalogue_after_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _french_by_default():
+    """Each test starts in the site's language: a request in English leaves English active in
+    the test's thread, which the next test would otherwise inherit."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache (the landing page's offer grid) starts empty in every test."""
     from django.core.cache import cache
