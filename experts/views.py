@@ -42,6 +42,7 @@ from experts.history import history
 from experts.models import Expert
 from experts.services import WorkRefused, save_content
 from experts.templatetags.desk import span
+from lumira.fragments import cached_fragment
 from orders import services as order_services
 from orders.exceptions import (
     ClaimRefused,
@@ -115,11 +116,15 @@ def desk_stats() -> dict:
 
     The live counts read the (status, due_at) index over the few orders in work. The average
     covers the deliveries of the last AVERAGE_WINDOW (the delivered_at index), so its cost does
-    not grow with the shop's history; it is cached until the next status change.
+    not grow with the shop's history; it is cached until the next status change. With the
+    counts comes the version of the list of orders waiting for their form (their count and
+    latest change), which the queue caches under it.
     """
+    waiting_form = Q(status=Status.PAID, intake_submitted_at__isnull=True)
     live = Order.objects.filter(status__in=LIVE_STATUSES).aggregate(
         ready=Count("pk", filter=Q(status=Status.PAID, intake_submitted_at__isnull=False)),
-        awaiting_form=Count("pk", filter=Q(status=Status.PAID, intake_submitted_at__isnull=True)),
+        awaiting_form=Count("pk", filter=waiting_form),
+        awaiting_form_changed=Max("updated_at", filter=waiting_form),
         processing=Count("pk", filter=Q(status=Status.PROCESSING)),
         awaiting_validation=Count("pk", filter=Q(status=Status.AWAITING_VALIDATION)),
         late=Count("pk", filter=Q(due_at__lt=timezone.now())),
@@ -146,6 +151,7 @@ def desk_stats() -> dict:
             },
             {"status": "late", "label": _("En retard"), "count": live["late"]},
         ],
+        "awaiting_form_version": (live["awaiting_form"], live["awaiting_form_changed"]),
         **delivered,
     }
 
@@ -234,19 +240,27 @@ def queue(request: HttpRequest) -> HttpResponse:
     level = _level_filter(request)
     now = timezone.now()
     page = Paginator(_paid(level, form_filled=True), PAGE_SIZE).get_page(_requested_page(request))
+    stats = desk_stats()
     waiting_form = _paid(level, form_filled=False)
+    # The orders waiting for their form can't be claimed: a compact list that shows no time
+    # relative to now, cached under the count and latest change of all such orders.
+    waiting_list = cached_fragment(
+        "desk_waiting_form",
+        (level, stats["awaiting_form_version"]),
+        "experts/includes/waiting_form.html",
+        lambda: {"orders": waiting_form[:PAGE_SIZE], "count": waiting_form.count()},
+    )
     return render(
         request,
         "experts/queue.html",
         {
             "page": page,
             "cards": _cards(page.object_list, request.expert, now),
-            "waiting_form": _cards(waiting_form[:PAGE_SIZE], request.expert, now),
-            "waiting_form_count": waiting_form.count(),
+            "waiting_form": waiting_list,
             "mine": _my_orders(request.expert),
             "level": level,
             "levels": LEVELS,
-            "stats": desk_stats(),
+            "stats": stats,
             "now": now,
             "desk_section": "queue",
         },

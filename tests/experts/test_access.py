@@ -166,7 +166,7 @@ def test_the_desk_login_asks_for_the_email_address(client, expert_user):
 def test_a_just_paid_order_is_paid_a_l_instant(client, expert_user):
     from tests.factories import OrderFactory
 
-    OrderFactory(paid=True)
+    OrderFactory(ready=True)  # a card of the queue (the orders waiting for their form show a date)
     client.force_login(expert_user)
     page = client.get("/desk/").content.decode()
     assert "payée à l’instant" in page

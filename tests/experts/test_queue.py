@@ -1,7 +1,7 @@
 """The queue page (SPEC §8.2) and the validation queue (§8.4)."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -215,6 +215,55 @@ def test_the_figures_follow_a_payment_made_by_another_process(client, expert_use
     with _process("first"):
         again = _counts(client)["awaiting_form"]
     assert (first, again) == (0, 1)
+
+
+def _waiting_part(client, url: str = "/desk/") -> str:
+    return client.get(url).content.decode().split('id="waiting-form-title"')[1]
+
+
+def test_the_orders_waiting_for_their_form_follow_changes_made_by_another_process(
+    client, expert_user
+):
+    """The list of orders waiting for their form is a cached fragment: an order paid, then
+    its form filled, by another app server shows on this one's next view."""
+    client.force_login(expert_user)
+    pending = factories.OrderFactory(first_name="Prudence")
+    with _process("first"):
+        before = _waiting_part(client)
+        filtered_before = _waiting_part(client, f"/desk/?level={pending.level}")
+    with _process("second"):
+        services.mark_paid(pending, source="stripe", payment_status="succeeded")
+        _waiting_part(client)
+    with _process("first"):
+        paid = _waiting_part(client)
+        filtered_paid = _waiting_part(client, f"/desk/?level={pending.level}")
+    with _process("second"):
+        pending.refresh_from_db()
+        data = {name: getattr(pending, name) for name in INTAKE_FIELDS} | {"question": "Et moi ?"}
+        assert save_intake(pending, data, [], [])
+    with _process("first"):
+        filled = _waiting_part(client)
+    assert pending.number not in before
+    assert pending.number not in filtered_before
+    assert "0 commandes attendent le formulaire du client" in before
+    assert pending.number in paid
+    assert pending.number in filtered_paid
+    assert "1 commande attend le formulaire du client" in paid
+    assert f"/desk/commande/{pending.public_id}/" in paid
+    assert pending.number not in filled
+    assert "0 commandes attendent le formulaire du client" in filled
+
+
+def test_an_order_waiting_for_its_form_shows_its_offer_and_dates(client, expert_user):
+    paid_at = datetime(2026, 11, 30, 8, 15, tzinfo=UTC)  # 9:15 in Paris
+    waiting = factories.OrderFactory(paid=True, paid_at=paid_at, offer_level=2)  # 72 h promised
+    client.force_login(expert_user)
+    part = _waiting_part(client)
+    assert waiting.number in part
+    assert waiting.offer_name in part
+    assert "payée le 30 novembre" in part
+    assert "à livrer avant le 3 décembre" in part
+    assert "level-2" in part
 
 
 def _counts(client) -> dict[str, int]:
