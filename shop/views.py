@@ -230,6 +230,16 @@ def _confirmation_url(order: Order) -> str:
     return f"{reverse('orders:confirmation')}?order_id={order.public_id}"
 
 
+# What the confirmation page shows: the order's summary, the expert's name and the reading's
+# dates for the timeline (the reading's content would cost more than the rest of the view).
+CONFIRMATION_FIELDS = (
+    *Order.SUMMARY_FIELDS,
+    "expert__name",
+    "reading__validated_at",
+    "reading__delivered_at",
+)
+
+
 @require_GET
 def confirmation(request: HttpRequest) -> HttpResponse:
     try:
@@ -239,17 +249,18 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     # A client waiting for the bank's answer reloads this page (its script does too) until the
     # status moves: the page is cached under the order's last change (every write to an order
     # sets updated_at) and the name of the expert it shows. Each view reads only those; the
-    # order itself is read when its page is not cached.
+    # order itself is read, with the columns the page shows, when its page is not cached.
     try:
-        version = Order.objects.values_list(
-            "updated_at", "status", "expert__name", "offer__delivery_hours"
-        ).get(public_id=public_id)
+        version = Order.objects.values_list("updated_at", "status", "expert__name").get(
+            public_id=public_id
+        )
     except Order.DoesNotExist:
         return render(request, "orders/order_not_found.html", status=404)
     status = version[1]
 
     def page() -> dict:
-        order = Order.objects.select_related("expert", "reading", "offer").get(public_id=public_id)
+        orders = Order.objects.select_related("expert", "reading").only(*CONFIRMATION_FIELDS)
+        order = orders.get(public_id=public_id)
         return {
             "order": order,
             "steps": build_timeline(order),

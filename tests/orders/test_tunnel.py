@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from experts.models import Expert
 from orders.models import Order
-from tests.factories import CONSENT, ExpertFactory
+from tests.factories import CONSENT, ExpertFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -362,6 +362,24 @@ def test_a_second_view_of_a_confirmation_reads_only_what_its_cache_key_needs(cli
     assert "updated_at" in selected
     assert "email" not in selected
     assert "price_cents" not in selected
+
+
+def test_a_first_view_of_a_confirmation_reads_the_order_without_the_readings_content(client):
+    delivered = timezone.now()
+    order = OrderFactory(
+        paid=True,
+        status=Order.Status.COMPLETED,
+        expert=ExpertFactory(name="Séléné"),
+        reading__texts={"reading": "Un texte long que cette page ne montre pas."},
+        reading__delivered_at=delivered,
+    )
+    with CaptureQueriesContext(connection) as context:
+        body = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
+    assert len(context.captured_queries) == 2  # the cache key's columns, then the page's
+    assert all("texts" not in query["sql"] for query in context.captured_queries)
+    assert "Séléné" in body
+    # The timeline's last step carries the reading's delivery date.
+    assert f'datetime="{timezone.localtime(delivered).isoformat()}"' in body
 
 
 def test_the_confirmation_follows_the_order_and_carries_each_visitors_token(client):
