@@ -53,8 +53,9 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Both cores: each pytest-xdist worker has its own test database, live server and browser.
-PYTEST_ARGS ?= -n 2
+# Both cores: each pytest-xdist worker has its own test database, live server and browser, and
+# one that runs out of tests takes some of the other's (worksteal) rather than wait.
+PYTEST_ARGS ?= -n 2 --dist worksteal
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports

@@ -112,6 +112,8 @@ def test_a_client_buys_in_french_with_a_bad_expiry_first(journey):
     page.wait_for_url("**/confirmation/**")
     assert page.locator(".success-mark").is_visible()
     journey.shoot("confirmation")
+    order = Order.objects.get(email="lea@example.com")
+    assert list(order.events.values_list("to_status", flat=True)) == ["pending", "failed", "paid"]
     look_at_emails(journey)
 
 

@@ -27,6 +27,42 @@ def test_landing_lists_the_four_active_offers(client):
         assert price in body
 
 
+@pytest.mark.parametrize(
+    ("slug", "name", "cents"),
+    [
+        ("initie", "Niveau Initié", 2900),
+        ("mystique", "Niveau Mystique", 4700),
+        ("profond", "Niveau Profond", 7900),
+        ("integrale", "Niveau Intégrale", 14900),
+    ],
+)
+def test_each_offer_is_bought_from_its_landing_link_at_its_catalogue_price(
+    client, slug, name, cents
+):
+    landing = client.get("/").content.decode()
+    link = re.search(rf'href="([^"]+)" aria-label="Choisir {name}"', landing).group(1)
+    assert link == f"/commande/?offer={slug}"
+    assert name in client.get(link).content.decode()
+    client.post(
+        "/commande/",
+        {
+            "offer": slug,
+            "email": f"{slug}@example.com",
+            "first_name": "Léa",
+            "last_name": "Martin",
+            "expert": "expert-lumira",
+        },
+    )
+    order = Order.objects.get(email=f"{slug}@example.com")
+    response = client.post(
+        f"/commande/{order.public_id}/paiement/",
+        {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123", **CONSENT},
+    )
+    assert response["Location"] == f"/confirmation/?order_id={order.public_id}"
+    order.refresh_from_db()
+    assert (order.status, order.offer.slug, order.price_cents) == (Order.Status.PAID, slug, cents)
+
+
 def test_demo_purchase_with_a_good_card_ends_paid(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
