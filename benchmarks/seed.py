@@ -28,7 +28,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.middleware.csrf import CSRF_SECRET_LENGTH  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
@@ -304,7 +304,18 @@ def main() -> None:
         result = drop_pool()
     else:
         result = seed(options.orders)
+    analyze()
     options.out.write_text(json.dumps(result))
+
+
+def analyze() -> None:
+    """Refresh PostgreSQL's planner statistics, as autovacuum does on a live database some time
+    after a bulk load. Without it the planner guesses from an empty table: at 100,000 orders it
+    chose to scan the index of every order without an account (`user_id IS NULL`) for the
+    Sanctuaire's query, 7 ms where 0.2 ms will do, and the bench measured that guess."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 if __name__ == "__main__":
