@@ -24,3 +24,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Tasks run at once, in the test's process (after the commit, see operations.tasks.enqueue);
 # the tests of the queue itself switch to the database backend and run the real worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# No collected static files in tests: the live server serves them from the apps' folders, and a
+# developer's leftover `staticfiles/` (collectstatic, a container build) would have whitenoise
+# scan every file each time a test client builds its middleware.
+STATIC_ROOT = None
