@@ -295,6 +295,13 @@ class Order(models.Model):
         return format_cents(self.price_cents, self.currency)
 
     @property
+    def failure_text(self) -> str:
+        """Why the payment failed, in the reader's language: the message is recorded in the
+        language of the moment it happened (French, unless the client's own request recorded
+        it), and the catalogue's messages are translated again when shown."""
+        return translation.gettext(self.failure_message) if self.failure_message else ""
+
+    @property
     def refundable_cents(self) -> int:
         return max(self.price_cents - self.refunded_cents, 0)
 

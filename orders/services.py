@@ -317,24 +317,6 @@ def _history_note(order: Order, note: str, *, actor=None, source: str = "") -> N
     )
 
 
-def mark_refunded(order: Order, *, source: str, actor=None, note: str = "") -> bool:
-    """Any paid state → refunded. False when it was already refunded."""
-    with transaction.atomic():
-        order = lock_order(order)
-        if order.status == Status.REFUNDED:
-            return False
-        _move(
-            order,
-            Status.REFUNDED,
-            actor=actor,
-            source=source,
-            note=note,
-            refunded_at=timezone.now(),
-            payment_status="refunded",
-        )
-    return True
-
-
 # --- Disputes (SPEC §6.4) ---------------------------------------------------------------------
 
 DISPUTE_NOTES = {

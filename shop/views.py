@@ -158,13 +158,7 @@ def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     consent = ConsentForm(request.POST if posted else None)
     # The last decline shows until the client tries again; a new attempt shows only its own
     # outcome (never the old banner beside new field errors).
-    # Recorded in the language of the moment it happened (French, unless the client's own
-    # request recorded it), so translated again into the reader's.
-    declined = (
-        _(order.failure_message)
-        if order.status == Order.Status.FAILED and order.failure_message and not posted
-        else ""
-    )
+    declined = order.failure_text if order.status == Order.Status.FAILED and not posted else ""
     try:
         ensure_intent(order)
         if posted and demo and all([consent.is_valid(), form.is_valid()]):
@@ -175,7 +169,7 @@ def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             if paid.status == "succeeded":
                 return redirect(_confirmation_url(order))
             order.refresh_from_db()
-            declined = paid.error.get("message") or _(order.failure_message or GENERIC_DECLINE)
+            declined = paid.error.get("message") or order.failure_text or _(GENERIC_DECLINE)
     except PaymentDeclined as error:
         form.add_error("card_number", error.message_fr)
     except GatewayConfigError:

@@ -416,7 +416,9 @@ def test_an_order_leaving_the_desk_leaves_the_queue(client, expert_user):
     client.post(f"/desk/commande/{claimed.public_id}/prendre/")
     assert waiting.number in client.get("/desk/").content.decode()
     Order.objects.filter(pk=waiting.pk).update(updated_at=timezone.now() - timedelta(days=1))
-    services.mark_refunded(waiting, source="admin")
+    services.apply_refund(
+        waiting, amount_cents=waiting.price_cents, note="Remboursement", source="admin"
+    )
     Order.objects.filter(pk=waiting.pk).update(updated_at=timezone.now() - timedelta(days=1))
     body = client.get("/desk/").content.decode()
     assert waiting.number not in body

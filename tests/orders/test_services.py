@@ -71,7 +71,9 @@ def test_history_records_who_when_from_to_and_note():
 
 def test_history_is_append_only():
     order = OrderFactory(paid=True)
-    services.mark_refunded(order, source="test")
+    services.apply_refund(
+        order, amount_cents=order.price_cents, note="Remboursement", source="test"
+    )
     event = order.events.get()
     event.note = "rewritten"
     with pytest.raises(ValueError, match="append-only"):
