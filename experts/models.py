@@ -41,6 +41,9 @@ class Expert(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    # Read with the offers' by the shop's public pages to know when what they show changed
+    # (shop/catalogue.py).
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         ordering = ["-is_house", "name"]

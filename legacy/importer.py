@@ -281,7 +281,11 @@ class ExpertImport(CollectionImport):
 
     def update(self, items: list[Mapped]) -> None:
         experts, names = _apply(items)
-        Expert.objects.bulk_update(experts, names)
+        # bulk_update skips auto_now: the shop's pages see the change through updated_at.
+        now = timezone.now()
+        for expert in experts:
+            expert.updated_at = now
+        Expert.objects.bulk_update(experts, [*names, "updated_at"])
 
 
 # --- Users (clients) --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ plain sight: `build` is called by `get_or_set`, never from inside a template.
 
 import hashlib
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -18,14 +19,22 @@ from django.utils.translation import get_language
 
 # A version that no longer changes is dropped after this long; a changed one is never read.
 FRAGMENT_SECONDS = 60 * 60
+T = TypeVar("T")
 
 
 def cached_fragment(
     name: str, version: object, template: str, build: Callable[[], dict], *, seconds: int = 0
 ) -> SafeString:
     """`template` rendered with `build()`, shared by every request that asks for this version."""
-    digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
-    key = f"fragment:{name}:{get_language()}:{digest}"
-    return cache.get_or_set(
-        key, lambda: render_to_string(template, build()), seconds or FRAGMENT_SECONDS
+    return cached(
+        f"fragment:{name}:{get_language()}",
+        version,
+        lambda: render_to_string(template, build()),
+        seconds=seconds,
     )
+
+
+def cached(name: str, version: object, build: Callable[[], T], *, seconds: int = 0) -> T:
+    """`build()`, called once per process for this version of what it reads."""
+    digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
+    return cache.get_or_set(f"{name}:{digest}", build, seconds or FRAGMENT_SECONDS)

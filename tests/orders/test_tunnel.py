@@ -364,27 +364,52 @@ def test_a_price_saved_by_another_process_shows_on_the_next_landing_view(client)
     assert "47,00" not in body
 
 
-def test_the_landing_reads_two_versions_and_renders_its_content_once(
+def test_the_landing_reads_one_version_and_renders_its_content_once(
     client, django_assert_num_queries
 ):
-    """Each view reads the catalogue's version and the shown experts; the content is rendered
-    (offers and experts read in full) only on the first view."""
+    """Each view reads the catalogue's version; the content is rendered (offers and experts
+    read in full) only on the first view."""
     ExpertFactory(name="Orion")
-    with django_assert_num_queries(4):  # the two versions, then the offers and the experts
+    with django_assert_num_queries(3):  # the version, then the offers and the experts
         client.get("/")
     for _view in range(2):
-        with django_assert_num_queries(2):  # the catalogue's version, the experts shown
+        with django_assert_num_queries(1):  # the version
             body = client.get("/").content.decode()
         assert "Orion" in body
         assert "Mystique" in body
 
 
-def test_the_tunnel_page_reads_the_offers_and_the_experts_on_every_view(
+def test_the_tunnel_page_reads_the_offer_and_the_experts_once_per_version(
     client, django_assert_num_queries
 ):
+    with django_assert_num_queries(3):  # the version, then the offer and the experts
+        first = client.get("/commande/?offer=mystique").content.decode()
     for _view in range(2):
-        with django_assert_num_queries(2):  # the offers, the experts
-            client.get("/commande/?offer=mystique")
+        with django_assert_num_queries(1):  # the version
+            again = client.get("/commande/?offer=mystique").content.decode()
+        assert again.count('name="expert"') == first.count('name="expert"') > 0
+    with django_assert_num_queries(2):  # the version, then the other offer (the form is cached)
+        client.get("/commande/?offer=initie")
+
+
+def test_a_posted_checkout_reads_the_experts_to_check_the_choice(client):
+    """The cached empty form never stands in for validation: a withdrawn expert is refused."""
+    orion = ExpertFactory(name="Orion")
+    client.get("/commande/?offer=mystique")
+    orion.is_active = False
+    orion.save()
+    response = client.post(
+        "/commande/",
+        {
+            "offer": "mystique",
+            "email": "a@example.com",
+            "first_name": "Ana",
+            "last_name": "Lune",
+            "expert": orion.slug,
+        },
+    )
+    assert response.status_code == 400
+    assert "Choisissez un expert de la liste." in response.content.decode()
 
 
 def test_a_second_view_of_a_confirmation_reads_only_what_its_cache_key_needs(client):
