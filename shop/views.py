@@ -282,10 +282,9 @@ CONFIRMATION_VERSION_SQL = """
 
 def confirmation_version(public_id: uuid.UUID) -> tuple | None:
     """(last change, status, expert's name) of the order, None when there is no such order."""
-    # The column's own conversion: SQLite stores the UUID as 32 hex digits, PostgreSQL as uuid.
-    value = Order._meta.get_field("public_id").get_db_prep_value(public_id, connection)
     with connection.cursor() as cursor:
-        cursor.execute(CONFIRMATION_VERSION_SQL, [value])
+        # 32 hex digits: how SQLite stores a UUID, and a uuid PostgreSQL reads.
+        cursor.execute(CONFIRMATION_VERSION_SQL, [public_id.hex])
         return cursor.fetchone()
 
 
