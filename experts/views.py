@@ -15,7 +15,8 @@ from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Avg, DurationField, ExpressionWrapper, F, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -50,7 +51,7 @@ from orders.exceptions import (
     TransitionRefused,
     ValidationRefused,
 )
-from orders.models import Order, OrderEvent, OrderPhoto, Reading, ReadingVersion
+from orders.models import Order, OrderPhoto, Reading, ReadingVersion
 from orders.sections import BY_NAME, Kind, sections_for_level
 from orders.svg import sanitize_svg_or_empty
 
@@ -111,29 +112,43 @@ def format_duration(duration: timedelta | None) -> str:
     return span(duration.total_seconds())
 
 
+# Every desk page shows these figures: one literal query (SPEC §14), where the ORM spent longer
+# building six filtered aggregates than the database answering them. The counts read the
+# (status, due_at) index over the few orders in work; with them come the version of the list of
+# orders waiting for their form (count, latest change) and the latest status change.
+DESK_FIGURES_SQL = """
+    SELECT
+        COUNT(CASE WHEN status = %s AND intake_submitted_at IS NOT NULL THEN 1 END),
+        COUNT(CASE WHEN status = %s AND intake_submitted_at IS NULL THEN 1 END),
+        MAX(CASE WHEN status = %s AND intake_submitted_at IS NULL THEN updated_at END),
+        COUNT(CASE WHEN status = %s THEN 1 END),
+        COUNT(CASE WHEN status = %s THEN 1 END),
+        COUNT(CASE WHEN due_at < %s THEN 1 END),
+        (SELECT MAX(id) FROM orders_orderevent)
+    FROM orders_order WHERE status IN (%s, %s, %s)
+"""
+
+
 def desk_stats() -> dict:
     """Counts of the live lists, exact on every view, and the average delivery time.
 
-    The live counts read the (status, due_at) index over the few orders in work. The average
-    covers the deliveries of the last AVERAGE_WINDOW (the delivered_at index), so its cost does
-    not grow with the shop's history; it is cached until the next status change. With the
-    counts comes the version of the list of orders waiting for their form (their count and
-    latest change), which the queue caches under it.
+    The average covers the deliveries of the last AVERAGE_WINDOW (the delivered_at index), so
+    its cost does not grow with the shop's history.
     """
-    waiting_form = Q(status=Status.PAID, intake_submitted_at__isnull=True)
-    live = Order.objects.filter(status__in=LIVE_STATUSES).aggregate(
-        ready=Count("pk", filter=Q(status=Status.PAID, intake_submitted_at__isnull=False)),
-        awaiting_form=Count("pk", filter=waiting_form),
-        awaiting_form_changed=Max("updated_at", filter=waiting_form),
-        processing=Count("pk", filter=Q(status=Status.PROCESSING)),
-        awaiting_validation=Count("pk", filter=Q(status=Status.AWAITING_VALIDATION)),
-        late=Count("pk", filter=Q(due_at__lt=timezone.now())),
-    )
+    paid, processing, awaiting = (status.value for status in LIVE_STATUSES)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            DESK_FIGURES_SQL,
+            [paid, paid, paid, processing, awaiting, now, paid, processing, awaiting],
+        )
+        names = ("ready", "awaiting_form", "awaiting_form_changed", "processing")
+        names += ("awaiting_validation", "late", "latest_event")
+        live = dict(zip(names, cursor.fetchone(), strict=True))
     # Cached under the latest status change (every change records an OrderEvent): a delivery
-    # shows on the next view, whichever process made it; the key costs one primary-key lookup.
-    latest = OrderEvent.objects.aggregate(latest=Max("pk"))["latest"]
+    # shows on the next view, whichever process made it.
     delivered = cache.get_or_set(
-        f"desk_delivered:{latest}:{get_language()}", _compute_delivered, 3600
+        f"desk_delivered:{live['latest_event']}:{get_language()}", _compute_delivered, 3600
     )
     return {
         "counts": [

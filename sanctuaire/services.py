@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -139,6 +139,24 @@ def client_orders(user: AbstractBaseUser) -> QuerySet[Order]:
         # Order emails are stored lower-cased: an exact match uses the index (iexact would not).
         query |= Q(email=user.email.strip().lower(), user__isnull=True)
     return Order.objects.filter(query, anonymised_at__isnull=True).order_by("-created_at")
+
+
+# The same orders as client_orders (a test keeps the two in step), as the dashboard's cache
+# version: every view reads it, so it is one literal query (SPEC §14), where the ORM spent
+# longer building the statement than the database answering it.
+CLIENT_ORDERS_VERSION_SQL = """
+    SELECT public_id, updated_at FROM orders_order
+    WHERE (user_id = %s OR (email = %s AND user_id IS NULL)) AND anonymised_at IS NULL
+    ORDER BY created_at DESC
+"""
+
+
+def client_orders_version(user: AbstractBaseUser) -> list[tuple]:
+    """(public id, last change) of each of the client's orders: changes with any of them."""
+    email = user.email.strip().lower() if user.email else None
+    with connection.cursor() as cursor:
+        cursor.execute(CLIENT_ORDERS_VERSION_SQL, [user.pk, email])
+        return cursor.fetchall()
 
 
 # --- My data ----------------------------------------------------------------------------------

@@ -215,7 +215,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     orders = services.client_orders(request.user)
     cards = cached_fragment(
         "sanctuaire_cards",
-        list(orders.values_list("public_id", "updated_at")),
+        services.client_orders_version(request.user),
         "sanctuaire/includes/order_cards.html",
         lambda: {"cards": [_card(order) for order in orders.select_related("reading")]},
     )

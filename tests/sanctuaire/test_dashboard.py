@@ -1,4 +1,5 @@
 import re
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,7 +10,8 @@ from django.utils import timezone
 
 from orders import services
 from orders.models import Order, OrderPhoto
-from tests.factories import ExpertFactory, OrderFactory, ReadingFactory
+from sanctuaire import services as sanctuaire_services
+from tests.factories import ExpertFactory, OrderFactory, ReadingFactory, UserFactory
 from tests.sanctuaire.helpers import image_bytes, make_client
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +258,24 @@ def test_each_page_marks_its_own_link_and_carries_its_visitor_token(client):
         assert re.findall(r'aria-current="page">([^<]+)<', menu) == [label]
         tokens.update(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', menu))
     assert len(tokens) == 3  # each response masks the token afresh
+
+
+def test_the_dashboard_version_reads_the_same_orders_as_client_orders():
+    """The literal version query and the ORM's client_orders name the same orders, in order."""
+    client = UserFactory(email="lune@example.com")
+    other = UserFactory(email="soleil@example.com")
+    linked = OrderFactory(user=client, email="autre@example.com")
+    by_email = OrderFactory(email="lune@example.com")
+    OrderFactory(email="lune@example.com", user=other)  # another account's
+    OrderFactory(email="lune@example.com", anonymised_at=timezone.now())
+    OrderFactory(email="soleil@example.com")
+    expected = list(sanctuaire_services.client_orders(client).values_list("public_id", flat=True))
+    assert set(expected) == {linked.public_id, by_email.public_id}
+    version = sanctuaire_services.client_orders_version(client)
+    assert [uuid.UUID(str(public_id)) for public_id, _changed in version] == expected
+    no_email = UserFactory(email="")
+    mine = OrderFactory(user=no_email)
+    OrderFactory(email="")
+    assert [uuid.UUID(str(p)) for p, _c in sanctuaire_services.client_orders_version(no_email)] == [
+        mine.public_id
+    ]
