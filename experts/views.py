@@ -256,14 +256,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     page = Paginator(_paid(level, form_filled=True), PAGE_SIZE).get_page(_requested_page(request))
     stats = desk_stats()
-    waiting_form = _paid(level, form_filled=False)
+
     # The orders waiting for their form can't be claimed: a compact list that shows no time
     # relative to now, cached under the count and latest change of all such orders.
+    def waiting_form() -> dict:
+        orders = _paid(level, form_filled=False)
+        return {"orders": orders[:PAGE_SIZE], "count": orders.count()}
+
     waiting_list = cached_fragment(
         "desk_waiting_form",
         (level, stats["awaiting_form_version"]),
         "experts/includes/waiting_form.html",
-        lambda: {"orders": waiting_form[:PAGE_SIZE], "count": waiting_form.count()},
+        waiting_form,
     )
     return render(
         request,

@@ -212,12 +212,16 @@ def _card(order: Order) -> dict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     # The cards are cached under each order's public id and last change (every write to an
     # order sets updated_at): a payment, a claim or a delivery shows on the next view.
-    orders = services.client_orders(request.user)
     cards = cached_fragment(
         "sanctuaire_cards",
         services.client_orders_version(request.user),
         "sanctuaire/includes/order_cards.html",
-        lambda: {"cards": [_card(order) for order in orders.select_related("reading")]},
+        lambda: {
+            "cards": [
+                _card(order)
+                for order in services.client_orders(request.user).select_related("reading")
+            ]
+        },
     )
     return render(request, "sanctuaire/dashboard.html", {"cards": cards})
 

@@ -74,9 +74,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
             _("Le niveau et le service demandés ne correspondent pas à la même offre."),
             400,
         )
-    form = CheckoutForm(request.POST or None)
+    # A GET shows the empty form, cached below: no form is built for it.
+    form = CheckoutForm(request.POST) if request.method == "POST" else None
     error = ""
-    if request.method == "POST" and form.is_valid():
+    if form is not None and form.is_valid():
         try:
             order, _intent = start_checkout(
                 offer,
@@ -96,12 +97,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
     # The empty form and the summary are the same for every visitor of this offer: cached
     # under what they show (the experts offered, the offer as last saved).
     empty_fields = None
-    if not form.is_bound:
+    if form is None:
         empty_fields = cached_fragment(
             "checkout_fields",
             version,
             "orders/includes/checkout_fields.html",
-            lambda: {"form": form},
+            lambda: {"form": CheckoutForm()},
         )
     summary = cached_fragment(
         "offer_summary",
