@@ -2,8 +2,10 @@
 
 import logging
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from orders import services
@@ -31,18 +33,33 @@ def find_order(intent: Intent) -> Order | None:
     return order
 
 
-# Every webhook delivery starts with this read. Building it with the ORM cost several times
-# what running it did and kept the webhook well below a bare insert (docs/performance.md): one
-# literal query. It loads what deciding on an event reads; any other field loads on first
-# access, and orders.services locks and re-reads the row before changing it.
-ORDER_OF_INTENT_SQL = """
-    SELECT id, public_id, number, status, price_cents, currency, payment_intent_id, payment_status
-    FROM orders_order WHERE payment_intent_id = %s
+def order_of_intent_id(intent_id: str) -> Order | None:
+    return _order_where("payment_intent_id", intent_id)
+
+
+class PaymentFacts(NamedTuple):
+    """What deciding whether a payment event changes its order reads of the order."""
+
+    status: str
+    price_cents: int
+    currency: str
+
+
+# Every webhook delivery starts by asking whether its event can change anything, and most
+# cannot (Stripe redelivers; confirm-payment got there first): one literal query (SPEC §14) for
+# the three columns that decide it, where building it with the ORM cost several times what
+# running it did and kept the webhook below a bare insert (docs/performance.md).
+PAYMENT_FACTS_SQL = """
+    SELECT status, price_cents, currency FROM orders_order WHERE payment_intent_id = %s
 """
 
 
-def order_of_intent_id(intent_id: str) -> Order | None:
-    return next(iter(Order.objects.raw(ORDER_OF_INTENT_SQL, [intent_id])), None)
+def payment_facts(intent_id: str) -> PaymentFacts | None:
+    """The order's PaymentFacts for this PaymentIntent id, None when no order has it."""
+    with connection.cursor() as cursor:
+        cursor.execute(PAYMENT_FACTS_SQL, [intent_id])
+        row = cursor.fetchone()
+    return PaymentFacts(*row) if row else None
 
 
 def _order_where(name: str, value, *, without_intent: bool = False) -> Order | None:
@@ -61,7 +78,7 @@ def expected_livemode() -> bool:
     return "_live_" in settings.STRIPE_SECRET_KEY
 
 
-def money_mismatch(order: Order, intent: Intent) -> str:
+def money_mismatch(order: Order | PaymentFacts, intent: Intent) -> str:
     """What of a succeeded intent disagrees with the order ("" when all agrees, SPEC §6.4)."""
     problems = []
     if intent.amount != order.price_cents:
@@ -78,7 +95,7 @@ def money_mismatch(order: Order, intent: Intent) -> str:
     return ", ".join(problems)
 
 
-def changes_nothing(order: Order, intent: Intent) -> bool:
+def changes_nothing(order: Order | PaymentFacts, intent: Intent) -> bool:
     """True when `apply_intent` would write nothing: the order is past payment (never unpaid
     again) and the intent is not a success that disagrees with it (a mismatch is flagged even on
     a paid order). Decided on the row as read, without a lock: nothing makes it unpaid again."""

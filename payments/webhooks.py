@@ -27,7 +27,13 @@ from orders import services
 from orders.models import Order
 from payments.intents import Intent
 from payments.models import ProcessedEvent
-from payments.reconcile import apply_intent, changes_nothing, find_order, order_of_intent_id
+from payments.reconcile import (
+    apply_intent,
+    changes_nothing,
+    find_order,
+    order_of_intent_id,
+    payment_facts,
+)
 
 logger = logging.getLogger(__name__)
 Outcome = ProcessedEvent.Outcome
@@ -238,8 +244,8 @@ def _without_effect(event: dict) -> tuple[str, str] | None:
     if HANDLERS.get(event["type"]) is not _on_intent:
         return None
     intent = _intent_of(event)
-    order = order_of_intent_id(intent.id)
-    if order is None or not changes_nothing(order, intent):
+    facts = payment_facts(intent.id)
+    if facts is None or not changes_nothing(facts, intent):
         return None
     return Outcome.NO_CHANGE, intent.id
 
@@ -294,9 +300,12 @@ def process(event: dict, *, source: str = "stripe") -> bool:
                 except IntegrityError:
                     raise _AlreadyProcessed from None
     except _AlreadyProcessed:
-        logger.info("event %s (%s): duplicate", event["id"], event["type"])
+        logger.debug("event %s (%s): duplicate", event["id"], event["type"])
         return False
-    logger.info("event %s (%s): %s", event["id"], event["type"], outcome)
+    # Every delivery is kept with its outcome (ProcessedEvent, listed in the admin): the log
+    # tells only of those that changed something, not of Stripe's routine redeliveries.
+    level = logging.DEBUG if outcome == Outcome.NO_CHANGE else logging.INFO
+    logger.log(level, "event %s (%s): %s", event["id"], event["type"], outcome)
     return True
 
 
