@@ -274,7 +274,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "experts/queue.html",
         {
             "page": page,
-            "cards": _cards(page.object_list, request.expert, now),
+            # An empty queue (the usual state between two payments) builds no page query.
+            "cards": _cards(page.object_list, request.expert, now) if page.paginator.count else [],
             "waiting_form": waiting_list,
             "mine": _my_orders(request.expert),
             "level": level,
