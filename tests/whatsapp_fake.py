@@ -53,5 +53,5 @@ def start() -> tuple[FakeWhatsApp, ThreadingHTTPServer]:
     state = FakeWhatsApp()
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
     state.url = f"http://127.0.0.1:{server.server_address[1]}/v21.0"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return state, server

@@ -8,6 +8,8 @@ import hashlib
 import os
 import re
 import shutil
+import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -31,8 +33,11 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 # (E2E_SCREENSHOTS=1) writes them; `make test` runs every check without them.
 TAKE_SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "") not in ("", "0")
 WIDTHS = (1280, 390)
-# Page shapes axe-core has already passed in this test process (see Journey._first_of_its_kind).
-CHECKED_SHAPES: set[str] = set()
+# Page shapes axe-core has already checked in this run, one empty file each, shared by
+# pytest-xdist's workers (see Journey._first_of_its_kind).
+CHECKED_SHAPES = Path(tempfile.gettempdir()) / (
+    "lumira-axe-" + (os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex)
+)
 AXE = (
     Path(__file__).resolve().parents[2]
     / ".venv"
@@ -141,7 +146,7 @@ class Journey:
         self.check_accessibility()
 
     def _first_of_its_kind(self) -> bool:
-        """True the first time this test process meets a page of this shape (the same elements,
+        """True the first time this test run meets a page of this shape (the same elements,
         classes, roles, states, labels and empty or not, whatever the language): axe's rules judge the markup, so a page built
         the same way as one already checked would give the same answer, only later."""
         shape = self.page.evaluate(
@@ -150,10 +155,11 @@ class Journey:
                 el.getAttribute('aria-label') !== null, el.getAttribute('alt') !== null,
                 el.hidden, el.textContent.trim() !== ''].join('|')).join('\\n')"""
         )
-        key = hashlib.sha256(shape.encode()).hexdigest()
-        if key in CHECKED_SHAPES:
+        CHECKED_SHAPES.mkdir(exist_ok=True)
+        try:
+            (CHECKED_SHAPES / hashlib.sha256(shape.encode()).hexdigest()).touch(exist_ok=False)
+        except FileExistsError:
             return False
-        CHECKED_SHAPES.add(key)
         return True
 
     def check_accessibility(self) -> None:
