@@ -430,3 +430,32 @@ def test_the_desk_menu_marks_the_page_it_is_on(client, expert_user):
     for url, label in {"/desk/": "File d’attente", "/desk/validation/": "Validation"}.items():
         page = client.get(url).content.decode()
         assert re.findall(r'aria-current="page">([^<]+)<', page) == [label]
+
+
+def test_my_orders_follow_each_change_and_the_minute(client, expert_user, time_machine):
+    """The aside is rendered once per content and minute: a write shows on the next view,
+    and the time left counts down (then turns late) as minutes pass."""
+    start = datetime(2026, 3, 2, 10, 0, 30, tzinfo=UTC)
+    time_machine.move_to(start, tick=False)
+    order = factories.OrderFactory(
+        status=Order.Status.PROCESSING,
+        assigned_expert=expert_user.expert,
+        paid_at=start,
+        due_at=start + timedelta(minutes=3),
+    )
+    client.force_login(expert_user)
+
+    def aside() -> str:
+        body = client.get("/desk/").content.decode()
+        return body[body.index('id="mine-title"') :]
+
+    assert "reste 3 min" in aside()
+    time_machine.move_to(start + timedelta(minutes=2), tick=False)
+    assert "reste 1 min" in aside()
+    order.status = Order.Status.AWAITING_VALIDATION
+    order.save()
+    assert "En validation" in aside()
+    time_machine.move_to(start + timedelta(minutes=5), tick=False)
+    late = aside()
+    assert "en retard de 2 min" in late  # the exact time, not the minute's start
+    assert "due-late" in late
