@@ -58,14 +58,18 @@ LANDING_EXPERTS = 6
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
-    version = catalogue_version()
     criteria = {
         "slug": source.get("offer"),
         "level": source.get("level"),
         "service": source.get("service"),
     }
     try:
-        offer = cached("offer", (criteria, version), lambda: resolve_offer(**criteria))
+        if request.method == "POST":
+            # The order snapshots this offer's price: read afresh, never from a cache.
+            offer = resolve_offer(**criteria)
+        else:
+            version = catalogue_version()
+            offer = cached("offer", (criteria, version), lambda: resolve_offer(**criteria))
     except OfferNotFound:
         return _offer_problem(request, _("Cette offre n’existe pas ou n’est plus proposée."), 404)
     except OfferMismatch:

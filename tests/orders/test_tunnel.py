@@ -392,6 +392,17 @@ def test_the_tunnel_page_reads_the_offer_and_the_experts_once_per_version(
         client.get("/commande/?offer=initie")
 
 
+def test_an_order_takes_the_price_in_the_database_never_the_cached_one(client):
+    """The tunnel's page caches its offer; the order it creates reads the offer afresh, even
+    when a bare update() left the catalogue's version (and so the cached page) unchanged."""
+    from orders.models import Offer
+
+    assert "47,00" in client.get("/commande/?offer=mystique").content.decode()
+    Offer.objects.filter(slug="mystique").update(price_cents=5200)  # updated_at untouched
+    assert "47,00" in client.get("/commande/?offer=mystique").content.decode()  # cached
+    assert _start(client).price_cents == 5200
+
+
 def test_a_posted_checkout_reads_the_experts_to_check_the_choice(client):
     """The cached empty form never stands in for validation: a withdrawn expert is refused."""
     orion = ExpertFactory(name="Orion")
