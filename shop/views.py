@@ -7,8 +7,10 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -68,8 +70,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
             # The order snapshots this offer's price: read afresh, never from a cache.
             offer = resolve_offer(**criteria)
         else:
-            version = catalogue_version()
-            offer = cached("offer", (criteria, version), lambda: resolve_offer(**criteria))
+            # A GET's page is the same for every visitor of this offer until the catalogue
+            # changes: the offer, its summary and the empty form, built once per version.
+            offer, summary, empty_fields = cached(
+                f"checkout:{get_language()}",
+                (criteria, catalogue_version()),
+                lambda: _checkout_page(resolve_offer(**criteria)),
+            )
     except OfferNotFound:
         return _offer_problem(request, _("Cette offre n’existe pas ou n’est plus proposée."), 404)
     except OfferMismatch:
@@ -78,10 +85,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
             _("Le niveau et le service demandés ne correspondent pas à la même offre."),
             400,
         )
-    # A GET shows the empty form, cached below: no form is built for it.
-    form = CheckoutForm(request.POST) if request.method == "POST" else None
+    if request.method == "GET":
+        context = {"offer": offer, "summary": summary, "empty_fields": empty_fields, "step": 1}
+        return render(request, "orders/checkout.html", context)
+    form = CheckoutForm(request.POST)
     error = ""
-    if form is not None and form.is_valid():
+    if form.is_valid():
         try:
             order, _intent = start_checkout(
                 offer,
@@ -98,44 +107,33 @@ def checkout(request: HttpRequest) -> HttpResponse:
         else:
             remember_order(request, order)
             return redirect("orders:payment", public_id=order.public_id)
-    # The empty form and the summary are the same for every visitor of this offer: cached
-    # under what they show (the experts offered, the offer as last saved).
-    empty_fields = None
-    if form is None:
-        empty_fields = cached_fragment(
-            "checkout_fields",
-            version,
-            "orders/includes/checkout_fields.html",
-            lambda: {"form": CheckoutForm()},
-        )
-    summary = cached_fragment(
-        "offer_summary",
-        (offer.pk, offer.updated_at),
-        "orders/includes/offer_summary.html",
-        lambda: {
-            "offer_name": offer.name,
-            "level": offer.level,
-            "level_name": offer.level_name,
-            "price": offer.price_display,
-            "minutes": offer.duration_minutes,
-            "delivery_hours": offer.delivery_hours,
-            "features": offer.features,
-        },
-    )
     context = {
         "offer": offer,
         "form": form,
-        "empty_fields": empty_fields,
-        "summary": summary,
+        "summary": _offer_summary(offer),
         "error": error,
         "step": 1,
     }
-    return render(
-        request,
-        "orders/checkout.html",
-        context,
-        status=400 if request.method == "POST" else 200,
-    )
+    return render(request, "orders/checkout.html", context, status=400)
+
+
+def _checkout_page(offer: Offer) -> tuple[Offer, str, str]:
+    """What a GET of the tunnel shows for this offer: the offer, its summary, the empty form."""
+    fields = render_to_string("orders/includes/checkout_fields.html", {"form": CheckoutForm()})
+    return offer, _offer_summary(offer), fields
+
+
+def _offer_summary(offer: Offer) -> str:
+    context = {
+        "offer_name": offer.name,
+        "level": offer.level,
+        "level_name": offer.level_name,
+        "price": offer.price_display,
+        "minutes": offer.duration_minutes,
+        "delivery_hours": offer.delivery_hours,
+        "features": offer.features,
+    }
+    return render_to_string("orders/includes/offer_summary.html", context)
 
 
 def _offer_problem(request: HttpRequest, message: str, status: int) -> HttpResponse:
