@@ -52,7 +52,7 @@ from orders.exceptions import (
     TransitionRefused,
     ValidationRefused,
 )
-from orders.models import Order, OrderPhoto, Reading, ReadingVersion
+from orders.models import Order, OrderPhoto, Reading, ReadingVersion, is_late
 from orders.sections import BY_NAME, Kind, sections_for_level
 from orders.svg import sanitize_svg_or_empty
 
@@ -113,10 +113,10 @@ def format_duration(duration: timedelta | None) -> str:
     return span(duration.total_seconds())
 
 
-# Every desk page shows these figures: one literal query (SPEC §14), where the ORM spent longer
-# building six filtered aggregates than the database answering them. The counts read the
-# (status, due_at) index over the few orders in work; with them come the version of the list of
-# orders waiting for their form (count, latest change) and the latest status change.
+# Every desk page shows these figures: one literal query (SPEC §14, docs/performance.md). The
+# counts read the (status, due_at) index over the few orders in work; with them come the version
+# of the list of orders waiting for their form (count, latest change) and the latest status
+# change.
 DESK_FIGURES_SQL = """
     SELECT
         COUNT(CASE WHEN status = %s AND intake_submitted_at IS NOT NULL THEN 1 END),
@@ -136,13 +136,11 @@ def desk_stats() -> dict:
     The average covers the deliveries of the last AVERAGE_WINDOW (the delivered_at index), so
     its cost does not grow with the shop's history.
     """
-    paid, processing, awaiting = (status.value for status in LIVE_STATUSES)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # In the order of the statement's placeholders.
+    params = [Status.PAID] * 3 + [Status.PROCESSING, Status.AWAITING_VALIDATION, now]
     with connection.cursor() as cursor:
-        cursor.execute(
-            DESK_FIGURES_SQL,
-            [paid, paid, paid, processing, awaiting, now, paid, processing, awaiting],
-        )
+        cursor.execute(DESK_FIGURES_SQL, [*params, *LIVE_STATUSES])
         names = ("ready", "awaiting_form", "awaiting_form_changed", "processing")
         names += ("awaiting_validation", "late", "latest_event")
         live = dict(zip(names, cursor.fetchone(), strict=True))
@@ -226,7 +224,7 @@ def _cards(orders, expert: Expert, now) -> list[dict]:
         cards.append(
             {
                 "order": order,
-                "is_late": order.due_at is not None and order.due_at < now,
+                "is_late": is_late(order, now),
                 "reserved_to": order.expert.name if reserved and order.expert else "",
                 "reserved_to_me": reserved and order.expert_id == expert.pk,
                 "can_claim": order.intake_submitted_at is not None
@@ -236,8 +234,8 @@ def _cards(orders, expert: Expert, now) -> list[dict]:
     return cards
 
 
-# "Mes commandes" is on every view of the queue: one literal query (SPEC §14) for what it shows,
-# where building the statement with the ORM cost more than the database answering it.
+# "Mes commandes" is on every view of the queue: one literal query (SPEC §14,
+# docs/performance.md) for what it shows.
 MY_ORDERS_SQL = """
     SELECT id, public_id, number, status, level, first_name, due_at FROM orders_order
     WHERE assigned_expert_id = %s AND status IN (%s, %s)
@@ -251,12 +249,10 @@ def _my_orders(expert: Expert, now) -> SafeString:
     Rendered once for what it shows, the time left to each promised date included: the same
     rendering serves every view until one of its orders changes or a shown time left does.
     """
-    statuses = [status.value for status in MINE_STATUSES]
-    mine = Order.objects.raw(MY_ORDERS_SQL, [expert.pk, *statuses, PAGE_SIZE])
+    mine = Order.objects.raw(MY_ORDERS_SQL, [expert.pk, *MINE_STATUSES, PAGE_SIZE])
     rows, shown = [], []
     for order in mine:
-        left = time_left(order.due_at, now)
-        late = order.due_at is not None and order.due_at < now
+        left, late = time_left(order.due_at, now), is_late(order, now)
         rows.append({"order": order, "time_left": left, "is_late": late})
         # An order's number and level never change; what else a row shows may.
         shown.append((order.pk, order.status, order.first_name, left, late))

@@ -154,9 +154,8 @@ def confirm_payment(request: HttpRequest) -> JsonResponse:
     )
 
 
-# The payment page polls this endpoint: one literal query (SPEC §14) for what the JSON shows
-# and ownership is checked with, where the ORM spent several times longer building the
-# statement than the database answering it.
+# The payment page polls this endpoint: one literal query (SPEC §14, docs/performance.md) for
+# what the JSON shows and ownership is checked with.
 ORDER_JSON_SQL = """
     SELECT o.id, o.public_id, o.number, o.status, o.payment_status, o.price_cents, o.currency,
         o.service, o.level, o.level_name, o.created_at, o.paid_at, o.email, o.first_name,

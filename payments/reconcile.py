@@ -46,9 +46,8 @@ class PaymentFacts(NamedTuple):
 
 
 # Every webhook delivery starts by asking whether its event can change anything, and most
-# cannot (Stripe redelivers; confirm-payment got there first): one literal query (SPEC §14) for
-# the three columns that decide it, where building it with the ORM cost several times what
-# running it did and kept the webhook below a bare insert (docs/performance.md).
+# cannot (Stripe redelivers; confirm-payment got there first): one literal query (SPEC §14,
+# docs/performance.md) for the three columns that decide it.
 PAYMENT_FACTS_SQL = """
     SELECT status, price_cents, currency FROM orders_order WHERE payment_intent_id = %s
 """

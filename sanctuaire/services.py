@@ -142,8 +142,7 @@ def client_orders(user: AbstractBaseUser) -> QuerySet[Order]:
 
 
 # The same orders as client_orders (a test keeps the two in step), as the dashboard's cache
-# version: every view reads it, so it is one literal query (SPEC §14), where the ORM spent
-# longer building the statement than the database answering it.
+# version: every view reads it, so it is one literal query (SPEC §14, docs/performance.md).
 CLIENT_ORDERS_VERSION_SQL = """
     SELECT public_id, updated_at FROM orders_order
     WHERE (user_id = %s OR (email = %s AND user_id IS NULL)) AND anonymised_at IS NULL

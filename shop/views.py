@@ -274,8 +274,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/confirmation.html", context)
 
 
-# Every view of a confirmation reads this: one literal query (SPEC §14), where the ORM spent
-# several times longer building the statement than the database answering it.
+# Every view of a confirmation reads this: one literal query (SPEC §14, docs/performance.md).
 CONFIRMATION_VERSION_SQL = """
     SELECT o.updated_at, o.status, e.name
     FROM orders_order o LEFT OUTER JOIN experts_expert e ON e.id = o.expert_id
