@@ -315,12 +315,25 @@ class Gunicorn:
                     f"gunicorn exited ({self.process.returncode}): see {self.log.name}"
                 )
             try:
-                if probe(self.port, build_request("GET", "/healthz", host=HOST))[0] == 200:
+                if self.answer_healthz():
                     return
             except OSError:
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer /healthz in 30 s:\n{self.tail()}")
+
+    def answer_healthz(self) -> bool:
+        return probe(self.port, build_request("GET", "/healthz", host=HOST))[0] == 200
+
+    def drain(self) -> None:
+        """Return once the workers have answered what a finished load left in their queue.
+
+        When wrk stops, up to one request per connection is still waiting in the listen queue,
+        and the workers answer each before anything that comes later. Without waiting, the
+        next slice's first requests would queue behind another page's leftovers and their
+        latency would count against the wrong page.
+        """
+        self.answer_healthz()
 
     def tail(self) -> str:
         self.log.flush()
@@ -465,18 +478,20 @@ def bench_target(
     The machine may be shared: alternating slices puts the page and its reference under the
     same background load, so their ratio holds even when absolute figures drift.
     """
-    make = request_factory(target, fixtures)
     for probed in (target, target.reference):
         status, _body = probe(server.port, request_factory(probed, fixtures)())
         if status != 200:
             return None
-    # Warm-up: both workers compile templates and open their database connection.
-    load(HOST, server.port, make, connections=4, duration=1.0, max_requests=200)
+    # Warm-up: both workers compile the templates and open their database connection.
+    for warmed in (target, target.reference):
+        warm_up = request_factory(warmed, fixtures)
+        load(HOST, server.port, warm_up, connections=4, duration=1.0, max_requests=200)
     result, reference = LoadResult(), LoadResult()
     slice_seconds = options.duration / options.rounds
     for _round in range(options.rounds):
         for outcome, measured in ((reference, target.reference), (result, target)):
             outcome.merge(measure(measured, fixtures, server, slice_seconds, options))
+            server.drain()
     return result, reference
 
 
