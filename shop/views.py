@@ -71,11 +71,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
             offer = resolve_offer(**criteria)
         else:
             # A GET's page is the same for every visitor of this offer until the catalogue
-            # changes: the offer, its summary and the empty form, built once per version.
-            offer, summary, empty_fields = cached(
+            # changes: all of it but the CSRF token, rendered once per version.
+            parts = cached(
                 f"checkout:{get_language()}",
                 (criteria, catalogue_version()),
-                lambda: _checkout_page(resolve_offer(**criteria)),
+                lambda: _checkout_parts(resolve_offer(**criteria), CheckoutForm()),
             )
     except OfferNotFound:
         return _offer_problem(request, _("Cette offre n’existe pas ou n’est plus proposée."), 404)
@@ -86,8 +86,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             400,
         )
     if request.method == "GET":
-        context = {"offer": offer, "summary": summary, "empty_fields": empty_fields, "step": 1}
-        return render(request, "orders/checkout.html", context)
+        return render(request, "orders/checkout.html", parts)
     form = CheckoutForm(request.POST)
     error = ""
     if form.is_valid():
@@ -107,20 +106,23 @@ def checkout(request: HttpRequest) -> HttpResponse:
         else:
             remember_order(request, order)
             return redirect("orders:payment", public_id=order.public_id)
-    context = {
-        "offer": offer,
-        "form": form,
+    parts = _checkout_parts(offer, form, error)
+    return render(request, "orders/checkout.html", parts, status=400)
+
+
+def _checkout_parts(offer: Offer, form: CheckoutForm, error: str = "") -> dict[str, str]:
+    """The tunnel's page but its CSRF token, rendered: a GET takes these strings from the cache.
+
+    Strings only: unpickling a model instance or a form on every GET would cost more than the
+    rest of the page.
+    """
+    form_context = {"offer_slug": offer.slug, "form": form, "error": error}
+    return {
+        "title": _("Commander — %(name)s") % {"name": _(offer.name)},
+        "steps": render_to_string("includes/checkout_steps.html", {"step": 1}),
+        "form_body": render_to_string("orders/includes/checkout_form.html", form_context),
         "summary": _offer_summary(offer),
-        "error": error,
-        "step": 1,
     }
-    return render(request, "orders/checkout.html", context, status=400)
-
-
-def _checkout_page(offer: Offer) -> tuple[Offer, str, str]:
-    """What a GET of the tunnel shows for this offer: the offer, its summary, the empty form."""
-    fields = render_to_string("orders/includes/checkout_fields.html", {"form": CheckoutForm()})
-    return offer, _offer_summary(offer), fields
 
 
 def _offer_summary(offer: Offer) -> str:
