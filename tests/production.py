@@ -18,6 +18,7 @@ def run_with_production_settings(args: list[str], **overrides: str) -> subproces
     env = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
     env.update(
         DJANGO_SETTINGS_MODULE="lumira.settings",
+        ENV_FILE="",
         PYTHONPATH=str(ROOT),
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(60),

@@ -2,6 +2,8 @@
 
 import os
 
+# Not the developer's .env (`make run` writes DEBUG=1 there): the suite checks the defaults.
+os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghij")
 # A developer's .env must never send a test to Stripe.
 os.environ["STRIPE_SECRET_KEY"] = ""
