@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from legal.models import LegalPage, LegalPageVersion
 from lumira.admin import ReadOnlyAdmin
@@ -21,10 +23,29 @@ class LegalPageVersionInline(admin.TabularInline):
 class LegalPageAdmin(admin.ModelAdmin):
     """Each save with a new text publishes the next version; old versions stay readable."""
 
-    list_display = ["title", "slug", "version", "updated_at"]
+    list_display = ["title", "slug", "version", "updated_at", "complete"]
     fields = ["slug", "title", "body", "version", "updated_at"]
     readonly_fields = ["version", "updated_at"]
     inlines = [LegalPageVersionInline]
+
+    @admin.display(boolean=True, description=gettext_lazy("complète"))
+    def complete(self, page: LegalPage) -> bool:
+        return page.is_complete
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        """Says which pages still hold the first texts' « à compléter » before the shop opens."""
+        incomplete = [page.title for page in LegalPage.objects.all() if not page.is_complete]
+        if incomplete:
+            messages.warning(
+                request,
+                _(
+                    "Ces pages contiennent encore « à compléter » : %(pages)s. Remplacez ces "
+                    "mentions par vos informations (identité de l’entreprise, hébergeur, "
+                    "médiateur) avant d’ouvrir la boutique."
+                )
+                % {"pages": ", ".join(incomplete)},
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields

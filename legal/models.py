@@ -34,6 +34,14 @@ class LegalPage(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # The first texts (legal/migrations/0002_default_pages.py) mark with this what only the
+    # owner can write: the company's identity, the host, the consumer mediator.
+    TO_COMPLETE = "à compléter"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.TO_COMPLETE not in self.body.lower()
+
     def publish(self, *, author=None) -> "LegalPageVersion | None":
         """Save the page; a changed title or text becomes the next version."""
         with transaction.atomic():

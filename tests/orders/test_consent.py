@@ -112,6 +112,18 @@ def test_a_new_cgv_version_is_what_the_next_client_accepts(admin_client, client)
     assert "Article 7" in client.get("/legal/cgv/").content.decode()
 
 
+def test_the_admin_says_which_legal_pages_still_need_the_owners_details(admin_client):
+    """The first texts leave the company's identity, the host and the mediator "à compléter"."""
+    listing = admin_client.get("/admin/legal/legalpage/").content.decode()
+    assert "contiennent encore « à compléter » : Conditions générales de vente, Mentions" in listing
+    for slug in ["mentions-legales", "cgv"]:
+        page = LegalPage.objects.get(slug=slug)
+        page.body = page.body.replace("à compléter", "Oracle Lumira SAS").replace("À compléter", "")
+        page.publish()
+    assert all(page.is_complete for page in LegalPage.objects.all())
+    assert "à compléter" not in admin_client.get("/admin/legal/legalpage/").content.decode()
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/commande/?offer=initie", "/sanctuaire/connexion/", "/legal/contact/"]
 )
