@@ -113,8 +113,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
 def _checkout_parts(offer: Offer, form: CheckoutForm, error: str = "") -> dict[str, str]:
     """The tunnel's page but its CSRF token, rendered: a GET takes these strings from the cache.
 
-    Strings only: unpickling a model instance or a form on every GET would cost more than the
-    rest of the page.
+    Strings only, so that a cached GET has nothing left to render but the layout and the token,
+    and no model instance or form to unpickle (docs/performance.md).
     """
     form_context = {"offer_slug": offer.slug, "form": form, "error": error}
     return {
