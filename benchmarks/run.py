@@ -484,8 +484,8 @@ def bench_target(
             return None
     # Warm-up: both workers compile the templates, open their database connection and cache
     # what the page caches for each of its URLs (a confirmation is rendered on its first view,
-    # then kept under the order's version): the slices compare steady states. A first view's
-    # cost is measured apart (docs/performance.md).
+    # then kept under the order's version): the slices compare steady states. What a first
+    # view costs is in docs/performance.md.
     for warmed in (target, target.reference):
         warm_up = request_factory(warmed, fixtures)
         urls = len(fixtures["order_ids"]) if "{" in warmed.path else 1
