@@ -1,6 +1,5 @@
 """Oracle Lumira settings, read from the environment with django-environ (SPEC §3)."""
 
-import os
 from pathlib import Path
 
 import environ
@@ -10,7 +9,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 # The local .env that `make run` writes. ENV_FILE names another file; the test settings set it
 # empty, so that a developer's .env (DEBUG=1…) never changes what the suite checks.
-ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+ENV_FILE = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
 if ENV_FILE and Path(ENV_FILE).is_file():
     environ.Env.read_env(ENV_FILE)  # real environment variables still win
 

@@ -135,10 +135,15 @@ def client_orders(user: AbstractBaseUser) -> QuerySet[Order]:
     """The client's orders: linked to the account, or bought under its (verified) email and
     not linked to another account (the account is the client, not an address it once used)."""
     query = Q(user=user)
-    if user.email:
-        # Order emails are stored lower-cased: an exact match uses the index (iexact would not).
-        query |= Q(email=user.email.strip().lower(), user__isnull=True)
+    if email := _orders_email(user):
+        query |= Q(email=email, user__isnull=True)
     return Order.objects.filter(query, anonymised_at__isnull=True).order_by("-created_at")
+
+
+def _orders_email(user: AbstractBaseUser) -> str | None:
+    """The address the client's unlinked orders are under: Order.save() lower-cases it, so an
+    exact match uses the index (iexact would not)."""
+    return normalise_email(user.email) if user.email else None
 
 
 # The same orders as client_orders (a test keeps the two in step), as the dashboard's cache
@@ -152,9 +157,8 @@ CLIENT_ORDERS_VERSION_SQL = """
 
 def client_orders_version(user: AbstractBaseUser) -> list[tuple]:
     """(public id, last change) of each of the client's orders: changes with any of them."""
-    email = user.email.strip().lower() if user.email else None
     with connection.cursor() as cursor:
-        cursor.execute(CLIENT_ORDERS_VERSION_SQL, [user.pk, email])
+        cursor.execute(CLIENT_ORDERS_VERSION_SQL, [user.pk, _orders_email(user)])
         return cursor.fetchall()
 
 

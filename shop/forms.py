@@ -6,7 +6,6 @@ import re
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -33,20 +32,13 @@ class CheckoutForm(ClientNameForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Read when the form is validated or rendered, not before: the tunnel's empty form
-        # comes from a cache most of the time.
-        self.fields["expert"].choices = lambda: [(s, e.name) for s, e in self.experts.items()]
-        self.fields["expert"].initial = self.house_expert
-
-    @cached_property
-    def experts(self) -> dict[str, Expert]:
-        """The experts on offer by slug, the house expert first (the model's ordering)."""
+        # The house expert first (the model's ordering), and chosen unless the client picks.
         experts = Expert.objects.filter(is_active=True).only("slug", "name", "is_house")
-        return {expert.slug: expert for expert in experts}
-
-    def house_expert(self) -> str | None:
-        """The expert chosen unless the client picks another."""
-        return next((slug for slug, expert in self.experts.items() if expert.is_house), None)
+        self.experts = {expert.slug: expert for expert in experts}
+        self.fields["expert"].choices = [(slug, e.name) for slug, e in self.experts.items()]
+        house = next((slug for slug, expert in self.experts.items() if expert.is_house), None)
+        if house and not self.is_bound:
+            self.initial.setdefault("expert", house)
 
     def clean_expert(self) -> Expert:
         return self.experts[self.cleaned_data["expert"]]
