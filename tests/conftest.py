@@ -48,13 +48,23 @@ def seed_catalogue() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _catalogue_after_flush(request):
-    """Transactional tests (threads, the live server) start from a flushed database: put back
-    what the migrations seeded, as every other test sees it."""
+def _seeded_catalogue(request):
+    """Every database test starts with what the migrations seeded.
+
+    A transactional test (threads, the live server) flushes the database when it ends.
+    pytest-django runs those after the others, but a pytest-xdist worker that steals tests
+    (`--dist worksteal`) can be handed others after one: those find the catalogue gone and
+    put it back, inside their own transaction. Transactional tests always put it back."""
     marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         seed_catalogue()
+    elif marker or "db" in request.fixturenames:
+        from orders.models import Offer
+
+        request.getfixturevalue("db")
+        if not Offer.objects.exists():
+            seed_catalogue()
 
 
 @pytest.fixture(autouse=True)
