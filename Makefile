@@ -56,12 +56,16 @@ run: install
 # Both cores: each pytest-xdist worker has its own test database, live server and browser, and
 # one that runs out of tests takes some of the other's (worksteal) rather than wait.
 PYTEST_ARGS ?= -n 2 --dist worksteal
+# Python's bytecode cache stays on for the suite, kept in .venv, whatever PYTHONDONTWRITEBYTECODE
+# the shell sets: without it each worker compiles every module and rewrites every test
+# module's assertions again when it starts.
+PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache $(BIN)/pytest
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -72,7 +76,7 @@ format: install-test
 # The browser journeys alone, writing their screenshots at 1280 and 390 px to
 # tests/e2e/screenshots/ (`make test` runs the same checks without the pictures).
 e2e: install-test
-	E2E_SCREENSHOTS=1 $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+	E2E_SCREENSHOTS=1 $(PYTEST) tests/e2e $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python benchmarks/run.py
