@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.storage import default_storage
+from playwright.sync_api import expect
 
 from orders.models import Order
 from tests.e2e.test_purchase import fill_checkout, pay
@@ -55,7 +56,7 @@ def test_a_client_fills_the_intake_form_with_a_photo(journey, tmp_path):
     assert not order.photos.exists()
 
     page.get_by_label("Photos (facultatif)").set_input_files(str(photo))
-    assert page.locator("#photo-previews img").count() == 1  # a preview before sending
+    expect(page.locator("#photo-previews img")).to_have_count(1)  # a preview before sending
     page.get_by_role("button", name="Envoyer mes réponses").click()
     page.wait_for_url("**/formulaire/envoye/")
     assert page.locator("h1").inner_text() == "Merci, vos réponses sont envoyées"
@@ -63,7 +64,9 @@ def test_a_client_fills_the_intake_form_with_a_photo(journey, tmp_path):
     assert "Formulaire reçu" in page.locator(".client-status").inner_text()
     journey.shoot("intake-next-step")
     page.get_by_role("link", name="Modifier mes réponses").click()
-    assert page.get_by_role("img", name="Votre photo 1").is_visible()
+    page.wait_for_url("**/formulaire/")
+    # The click returns once the next page starts; its photo shows a moment later.
+    expect(page.get_by_role("img", name="Votre photo 1")).to_be_visible()
     journey.shoot("intake-sent")
 
     order.refresh_from_db()

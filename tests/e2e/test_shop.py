@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from orders.models import Order
 
@@ -110,7 +111,7 @@ def test_a_client_buys_in_french_with_a_bad_expiry_first(journey):
     page.get_by_label("Cryptogramme").fill("123")
     page.locator("#pay-button").click()
     page.wait_for_url("**/confirmation/**")
-    assert page.locator(".success-mark").is_visible()
+    expect(page.locator(".success-mark")).to_be_visible()
     journey.shoot("confirmation")
     order = Order.objects.get(email="lea@example.com")
     assert list(order.events.values_list("to_status", flat=True)) == ["pending", "failed", "paid"]
