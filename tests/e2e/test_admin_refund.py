@@ -42,6 +42,7 @@ def test_an_admin_refunds_an_order(journey):
     page.fill("#id_username", "boss@example.com")
     page.fill("#id_password", "motdepasse-lumira")
     page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url("**/admin/")  # signed in before the next page is asked for
     journey.go(f"/admin/orders/order/?q={order.number}")
     page.locator(f"input[name=_selected_action][value='{order.pk}']").check()
     page.select_option("select[name=action]", "refund")

@@ -36,6 +36,7 @@ def test_consent_then_the_admin_and_the_owners_view(journey):
     page.fill("#id_username", "boss@example.com")
     page.fill("#id_password", "motdepasse-lumira")
     page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url("**/admin/")  # signed in before the next page is asked for
     journey.go(f"/admin/orders/order/{order.pk}/change/")
     journey.picture("admin-order")
     journey.go("/admin/orders/order/")

@@ -28,6 +28,7 @@ def test_a_client_buys_in_english_and_gets_english_emails(journey_en):
     assert page.get_by_role("heading", name="How it works").is_visible()
     journey_en.shoot("landing")
     page.get_by_role("link", name="Choose Complete Level").click()
+    page.wait_for_url("**/commande/**")
     journey_en.shoot("checkout")
     page.get_by_label("E-mail address").fill("june@example.com")
     page.get_by_label("First name").fill("June")
@@ -43,7 +44,7 @@ def test_a_client_buys_in_english_and_gets_english_emails(journey_en):
     page.locator("#id_waive_withdrawal").check()
     button.click()
     assert "Invalid expiry date (MM/YY)." in page.locator("#id_expiry_error").inner_text()
-    assert page.locator("#pay-button").inner_text() == "Pay €149.00"
+    expect(page.locator("#pay-button")).to_have_text("Pay €149.00")
     journey_en.shoot("payment-bad-expiry")
     page.get_by_label("Expiry (MM/YY)").fill("")
     page.get_by_label("Expiry (MM/YY)").press_sequentially("1234")
@@ -93,7 +94,7 @@ def test_a_client_buys_in_french_with_a_bad_expiry_first(journey):
     page.locator("#id_waive_withdrawal").check()
     page.locator("#pay-button").click()
     assert "Votre carte a été refusée" in page.locator("#payment-banner").inner_text()
-    assert page.locator("#pay-button").inner_text() == "Payer 47,00\xa0€"
+    expect(page.locator("#pay-button")).to_have_text("Payer 47,00\xa0€")
     journey.shoot("payment-declined")
     # A new attempt with a bad expiry: only its own error shows, the old banner is gone.
     page.get_by_label("Numéro de carte").fill("4242 4242 4242 4242")
@@ -122,13 +123,13 @@ def test_the_language_switch_turns_the_site_to_english_and_back(journey):
     page = journey.page
     journey.go("/")
     journey.shoot("landing")
+    # The switch posts, then comes back to the same address: wait for the page's language.
     page.get_by_role("button", name=re.compile("^EN")).click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text() == "Your reading, revealed by an expert"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Your reading, revealed by an expert")
     page.get_by_role("button", name=re.compile("^FR")).click()
-    page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "Votre lecture, révélée par un expert"
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_have_text("Votre lecture, révélée par un expert")
 
 
 def test_the_success_moment_stays_still_for_reduced_motion(journey, browser, live_server):
