@@ -15,7 +15,7 @@ from payments.models import DemoIntent
 from sanctuaire import tasks
 from sanctuaire.tasks import EMAIL_RETRIES
 from tests.factories import OrderFactory
-from tests.operations.backends import FlakyBackend
+from tests.operations.backends import FlakyBackend, HalfSecondBackend
 from tests.orders.test_tunnel import _pay, _start
 
 pytestmark = pytest.mark.django_db
@@ -92,13 +92,16 @@ def test_the_login_form_answers_known_and_unknown_addresses_in_the_same_time(
 ):
     settings.EMAIL_BACKEND = "tests.operations.backends.HalfSecondBackend"
     OrderFactory(email="lea@example.com", status=Order.Status.PAID)
+    client.get("/sanctuaire/connexion/")  # the form's first rendering is not what is timed
     timings = {}
     for email in ("lea@example.com", "nobody@example.com"):
         started = time.perf_counter()
         response = client.post("/sanctuaire/connexion/", {"email": email})
         timings[email] = time.perf_counter() - started
         assert response.status_code == 302
-    assert max(timings.values()) < 0.25  # the relay takes 0.5 s: it is not in the request
+    # A request that waited for the relay would take its whole half second: neither does,
+    # however busy the machine is.
+    assert max(timings.values()) < HalfSecondBackend.delay
     assert DBTaskResult.objects.count() == 2  # one task each: nothing tells them apart
     task_queue()
     assert [message.to for message in mailoutbox] == [["lea@example.com"]]
