@@ -36,9 +36,9 @@ class CheckoutForm(ClientNameForm):
         experts = Expert.objects.filter(is_active=True).only("slug", "name", "is_house")
         self.experts = {expert.slug: expert for expert in experts}
         self.fields["expert"].choices = [(slug, e.name) for slug, e in self.experts.items()]
-        house = next((slug for slug, expert in self.experts.items() if expert.is_house), None)
-        if house and not self.is_bound:
-            self.initial.setdefault("expert", house)
+        self.fields["expert"].initial = next(
+            (slug for slug, expert in self.experts.items() if expert.is_house), None
+        )
 
     def clean_expert(self) -> Expert:
         return self.experts[self.cleaned_data["expert"]]
