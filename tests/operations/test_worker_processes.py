@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -22,9 +22,10 @@ pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 ROOT = Path(settings.BASE_DIR)
 
 
-def start_worker(**env) -> subprocess.Popen:
+def start_worker(name: str = "lumira-test-worker", **env) -> subprocess.Popen:
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    url += f"?application_name={name}"  # how connected_workers() tells them apart
     return subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--no-reload", "--interval", "0.1"],
         cwd=ROOT,
@@ -51,6 +52,18 @@ def wait_for(condition, seconds: float = 60) -> bool:
     return False
 
 
+def connected_workers(*names: str) -> int:
+    """How many of these workers hold a connection to the test database: each opens its own
+    when it first polls the queue."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT application_name) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name = ANY(%s)",
+            [list(names)],
+        )
+        return cursor.fetchone()[0]
+
+
 def stop(*workers: subprocess.Popen) -> None:
     for worker in workers:
         if worker.poll() is None:
@@ -69,10 +82,15 @@ def database_queue(settings):
 
 
 def test_two_workers_run_each_of_200_tasks_exactly_once(database_queue):
-    for number in range(200):
-        worker_tasks.record.enqueue(f"task-{number}")
-    workers = [start_worker(SCHEDULED_JOBS_OFF="1"), start_worker(SCHEDULED_JOBS_OFF="1")]
+    names = ("lumira-test-worker-a", "lumira-test-worker-b")
+    workers = [start_worker(name, SCHEDULED_JOBS_OFF="1") for name in names]
     try:
+        # Both poll the queue before the 200 tasks appear, in one commit: one worker alone runs
+        # them in under a second, so a worker that started late would find nothing left.
+        assert wait_for(lambda: connected_workers(*names) == 2, 30)
+        with transaction.atomic():
+            for number in range(200):
+                worker_tasks.record.enqueue(f"task-{number}")
         done = wait_for(
             lambda: (
                 SentEmail.objects.count() == 200
