@@ -9,6 +9,8 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -211,7 +213,7 @@ class Journey:
 def journey(browser, live_server, request):
     journey, context = new_journey(browser, live_server, request.node.name)
     yield journey
-    context.close()
+    close(context)
     assert journey.outside == [], f"requests leaving the machine: {journey.outside}"
 
 
@@ -220,12 +222,12 @@ def journey_en(browser, live_server, request):
     """A visitor whose browser asks for English."""
     journey, context = new_journey(browser, live_server, request.node.name, lang="en")
     yield journey
-    context.close()
+    close(context)
     assert journey.outside == [], f"requests leaving the machine: {journey.outside}"
 
 
 def new_journey(browser, live_server, name: str, lang: str = "fr") -> tuple[Journey, object]:
-    """A second browser (another person) in the same test; close the returned context."""
+    """A second browser (another person) in the same test; `close` the returned context."""
     context = browser.new_context(
         viewport={"width": WIDTHS[0], "height": 900},
         locale="en-GB" if lang == "en" else "fr-FR",
@@ -234,3 +236,18 @@ def new_journey(browser, live_server, name: str, lang: str = "fr") -> tuple[Jour
     page = context.new_page()
     page.set_default_timeout(15_000)
     return Journey(page, live_server.url, name, lang), context
+
+
+def close(context) -> None:
+    """Close a browser context, then wait for the live server's threads that were answering it.
+
+    The server answers each of the browser's keep-alive connections in a thread of its own, which
+    ends a moment after the browser hangs up. The next test flushes the database and the last one
+    stops the server (and its shared SQLite connection): no thread may still be running by then.
+    """
+    context.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+        thread.name.endswith("(process_request_thread)") for thread in threading.enumerate()
+    ):
+        time.sleep(0.01)
