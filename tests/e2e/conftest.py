@@ -209,11 +209,29 @@ class Journey:
             assert violations == [], f"{page.url}: {violations}"
 
 
+@pytest.fixture(autouse=True)
+def _server_threads_done():
+    """After each journey, once its browsers are closed: wait until the live server's threads
+    that were answering them have ended.
+
+    The server answers each keep-alive connection of a browser in a thread of its own, which
+    ends a moment after the browser hangs up. The next test flushes the database and the last
+    one stops the server (and its shared SQLite connection): none may still be running by then.
+    Autouse, so set up before the journey fixtures and torn down after them.
+    """
+    yield
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+        thread.name.endswith("(process_request_thread)") for thread in threading.enumerate()
+    ):
+        time.sleep(0.01)
+
+
 @pytest.fixture
 def journey(browser, live_server, request):
     journey, context = new_journey(browser, live_server, request.node.name)
     yield journey
-    close(context)
+    context.close()
     assert journey.outside == [], f"requests leaving the machine: {journey.outside}"
 
 
@@ -222,12 +240,12 @@ def journey_en(browser, live_server, request):
     """A visitor whose browser asks for English."""
     journey, context = new_journey(browser, live_server, request.node.name, lang="en")
     yield journey
-    close(context)
+    context.close()
     assert journey.outside == [], f"requests leaving the machine: {journey.outside}"
 
 
 def new_journey(browser, live_server, name: str, lang: str = "fr") -> tuple[Journey, object]:
-    """A second browser (another person) in the same test; `close` the returned context."""
+    """A second browser (another person) in the same test; close the returned context."""
     context = browser.new_context(
         viewport={"width": WIDTHS[0], "height": 900},
         locale="en-GB" if lang == "en" else "fr-FR",
@@ -236,18 +254,3 @@ def new_journey(browser, live_server, name: str, lang: str = "fr") -> tuple[Jour
     page = context.new_page()
     page.set_default_timeout(15_000)
     return Journey(page, live_server.url, name, lang), context
-
-
-def close(context) -> None:
-    """Close a browser context, then wait for the live server's threads that were answering it.
-
-    The server answers each of the browser's keep-alive connections in a thread of its own, which
-    ends a moment after the browser hangs up. The next test flushes the database and the last one
-    stops the server (and its shared SQLite connection): no thread may still be running by then.
-    """
-    context.close()
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and any(
-        thread.name.endswith("(process_request_thread)") for thread in threading.enumerate()
-    ):
-        time.sleep(0.01)

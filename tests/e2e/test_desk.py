@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from orders import services
 from orders.models import Order
-from tests.e2e.conftest import close, new_journey
+from tests.e2e.conftest import new_journey
 from tests.e2e.test_sanctuaire import MANDALA, wav_bytes
 from tests.factories import ExpertFactory, OrderFactory
 from tests.sanctuaire.helpers import make_client
@@ -151,7 +151,7 @@ def test_an_order_goes_from_the_queue_to_the_client_through_two_experts(
         review.wait_for_url("**/desk/validation/")
         assert "validée et livrée" in review.get_by_role("status").inner_text()
     finally:
-        close(context)
+        context.close()
 
     order.refresh_from_db()
     assert order.status == Order.Status.COMPLETED
@@ -197,4 +197,4 @@ def test_an_order_goes_from_the_queue_to_the_client_through_two_experts(
         assert "Camille" in text
         assert "ce poste à Bordeaux vous appelle" in text.replace("\u00a0", " ")
     finally:
-        close(context)
+        context.close()

@@ -169,7 +169,7 @@ SHOWN_IN_FRENCH_ELSEWHERE = {"landing", "checkout", "sanctuaire-login", "desk-lo
 def test_every_public_page_in_both_languages(browser, live_server, lang):
     """Each page shot at both widths, checked by axe (contrast included), in one language only,
     and asking nothing of another site."""
-    from tests.e2e.conftest import close, new_journey
+    from tests.e2e.conftest import new_journey
 
     journey, context = new_journey(browser, live_server, f"public-pages-{lang}", lang=lang)
     try:
@@ -179,4 +179,4 @@ def test_every_public_page_in_both_languages(browser, live_server, lang):
             journey.go(path)
             journey.shoot(name)
     finally:
-        close(context)
+        context.close()
