@@ -32,17 +32,23 @@ def bought_in_demo_mode(email: str) -> Order:
     return order
 
 
-def test_an_admin_refunds_an_order(journey):
-    page = journey.page
-    order = bought_in_demo_mode("refund@example.com")
-    assert order.status == Order.Status.PAID
-
+def log_in_as_owner(journey) -> None:
+    """A new superuser signs in to Django's admin."""
     UserFactory(username="boss@example.com", is_staff=True, is_superuser=True)
+    page = journey.page
     journey.go("/admin/login/")
     page.fill("#id_username", "boss@example.com")
     page.fill("#id_password", "motdepasse-lumira")
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_url("**/admin/")  # signed in before the next page is asked for
+
+
+def test_an_admin_refunds_an_order(journey):
+    page = journey.page
+    order = bought_in_demo_mode("refund@example.com")
+    assert order.status == Order.Status.PAID
+
+    log_in_as_owner(journey)
     journey.go(f"/admin/orders/order/?q={order.number}")
     page.locator(f"input[name=_selected_action][value='{order.pk}']").check()
     page.select_option("select[name=action]", "refund")

@@ -3,8 +3,8 @@
 import pytest
 
 from orders.models import Order
+from tests.e2e.test_admin_refund import log_in_as_owner
 from tests.e2e.test_purchase import fill_checkout
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,12 +31,7 @@ def test_consent_then_the_admin_and_the_owners_view(journey):
     assert order.status == Order.Status.PAID
     assert order.terms_version == 1
 
-    UserFactory(username="boss@example.com", is_staff=True, is_superuser=True)
-    journey.go("/admin/login/")
-    page.fill("#id_username", "boss@example.com")
-    page.fill("#id_password", "motdepasse-lumira")
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url("**/admin/")  # signed in before the next page is asked for
+    log_in_as_owner(journey)
     journey.go(f"/admin/orders/order/{order.pk}/change/")
     journey.picture("admin-order")
     journey.go("/admin/orders/order/")
