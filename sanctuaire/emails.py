@@ -6,6 +6,7 @@ They live in the Sanctuaire because all but the intake reminder carry a login li
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -41,7 +42,8 @@ def _send(
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         context["subject"] = subject
-        text = render_to_string(f"emails/{template}.txt", context)
+        # Tags and includes leave blank lines behind in plain text: at most one in a row.
+        text = re.sub(r"\n{3,}", "\n\n", render_to_string(f"emails/{template}.txt", context))
         html = render_to_string(f"emails/{template}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient])
     message.attach_alternative(html, "text/html")

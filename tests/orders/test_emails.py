@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from billing.models import Refund
 from orders import services
 from orders.exceptions import TransitionRefused
 from orders.models import EmailFailure, Order
@@ -198,3 +199,25 @@ def test_emails_about_an_anonymised_order_are_not_sent(mailoutbox):
     assert emails.send_payment_received(order.pk) is False
     assert emails.send_delivery(order.pk) is False
     assert mail.outbox == []
+
+
+def test_plain_text_emails_never_leave_two_blank_lines_in_a_row(mailoutbox):
+    """The text part is what many mail clients show: the greeting, the recap and the signature
+    are includes, and a blank line too many between them reads as a broken e-mail."""
+    order = OrderFactory(offer_level=3, first_name="Léa", email="lea@example.com")
+    services.mark_paid(order, source="stripe")
+    refund = Refund.objects.create(order=order, amount_cents=500, status="succeeded", reason="x")
+    mailoutbox.clear()
+    sent = [
+        emails.send_payment_received(order.pk),
+        emails.send_delivery(order.pk),
+        emails.send_sanctuaire_access(order.pk),
+        emails.send_intake_reminder(order.pk),
+        emails.send_login_link(order.email),
+        emails.send_refund(refund.pk),
+    ]
+    assert sent == [True] * 6
+    assert len(mailoutbox) == 6
+    for message in mailoutbox:
+        assert "\n\n\n" not in message.body, message.subject
+        assert message.body.startswith("Bonjour"), message.subject
