@@ -137,7 +137,13 @@ def test_the_page_draws_its_charts_without_a_script(admin_client, client, seeded
     assert "80,0\u00a0%" in body
     assert "1\u00a0j 12\u00a0h" in body  # level 2 median: 36 h
     assert seeded["late"].number in body
+    assert "<th>Expert</th>" in body
+    assert "Astrée" in body
     assert "<script" not in body.split('id="content-main"')[1]
+    # A period without deliveries says so once, without an empty table of experts under it.
+    quiet = admin_client.get(url, {"start": "2025-01-01", "end": "2025-01-31"}).content.decode()
+    assert "Aucune livraison sur la période." in quiet
+    assert "<th>Expert</th>" not in quiet
     assert url in admin_client.get("/admin/").content.decode()
     bad = admin_client.get(url, {"start": "2026-11-03", "end": "2026-11-01"})
     assert bad.status_code == 400
