@@ -53,7 +53,7 @@ from orders.exceptions import (
     ValidationRefused,
 )
 from orders.models import Order, OrderPhoto, Reading, ReadingVersion, is_late
-from orders.sections import BY_NAME, Kind, sections_for_level
+from orders.sections import BY_NAME, Kind, Section, sections_for_level
 from orders.svg import sanitize_svg_or_empty
 
 logger = logging.getLogger(__name__)
@@ -412,44 +412,61 @@ def _preview(order: Order, reading: Reading, version: ReadingVersion | None) -> 
     return rows
 
 
+def _stored(version: ReadingVersion, section: Section) -> str:
+    """What a version holds for a section: its text, or its file's stored name."""
+    return version.files.get(section.name, "") if section.is_file else version.text(section.name)
+
+
+def _whole_change(before: str, after: str) -> str:
+    """How a section that is not diffed word by word (a file, the mandala's code) moved: ""
+    when it did not."""
+    if before == after:
+        return ""
+    if not before:
+        return _("ajouté")
+    return _("retiré") if not after else _("remplacé")
+
+
 def _changes(order: Order, versions: list[ReadingVersion]) -> list[dict]:
-    """Each text section of the last version against the one before it (SPEC §8.4)."""
+    """Each section of the last version against the one before it (SPEC §8.4): the texts word
+    by word, the mandala and the files as a whole."""
     if len(versions) < 2:
         return []
     before, after = versions[-2], versions[-1]
-    return [
-        {
-            "section": section,
-            "segments": segments,
-            "changed": has_changes(segments),
-        }
-        for section in sections_for_level(order.level)
-        if section.kind in {Kind.SHORT_TEXT, Kind.TEXT}
-        for segments in [diff_words(before.text(section.name), after.text(section.name))]
-    ]
+    rows = []
+    for section in sections_for_level(order.level):
+        if section.kind in {Kind.SHORT_TEXT, Kind.TEXT}:
+            segments = diff_words(before.text(section.name), after.text(section.name))
+            rows.append(
+                {"section": section, "segments": segments, "changed": has_changes(segments)}
+            )
+        else:
+            change = _whole_change(_stored(before, section), _stored(after, section))
+            rows.append({"section": section, "whole": change, "changed": bool(change)})
+    return rows
 
 
 def _versions(versions: list[ReadingVersion]) -> list[dict]:
+    """Newest first; each file named by what happened to it since the version before."""
     rows = []
-    for version in reversed(versions):
+    previous = None
+    for version in versions:
         who = (version.source == "generator" and _("le générateur")) or ""
         if version.author is not None:
             try:
                 who = version.author.expert.name
             except Expert.DoesNotExist:
                 who = version.author.get_username()
-        rows.append(
-            {
-                "version": version,
-                "who": who,
-                "files": [
-                    {"label": BY_NAME[name].label, "name": stored.rsplit("/", 1)[-1]}
-                    for name, stored in version.files.items()
-                    if stored and name in BY_NAME
-                ],
-            }
-        )
-    return rows
+        files = []
+        for name, stored in version.files.items():
+            before = previous.files.get(name, "") if previous else ""
+            if name not in BY_NAME or not (stored or before):
+                continue
+            change = "" if previous is None else _whole_change(before, stored) or _("inchangé")
+            files.append({"label": BY_NAME[name].label, "change": change})
+        rows.append({"version": version, "who": who, "files": files})
+        previous = version
+    return rows[::-1]
 
 
 def _render_order(

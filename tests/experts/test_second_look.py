@@ -160,6 +160,37 @@ def test_a_rejected_then_approved_reading_shows_the_diff_and_only_the_approved_t
     assert "Votre chemin s’ouvre.<" not in reading_page
 
 
+def test_the_validator_sees_which_files_changed_not_their_stored_names(
+    client, expert_user, other_expert_user
+):
+    order = _submitted(expert_user, level=4)
+    first_audio = order.reading.audio.name
+    services.reject(order, validator=other_expert_user, reason="Une autre voix.")
+    client.force_login(expert_user)
+    client.post(
+        f"/desk/commande/{order.public_id}/contenu/",
+        {
+            **TEXTS,
+            "mandala": SVG,
+            "audio": SimpleUploadedFile("voix-2.wav", WAV, content_type="audio/wav"),
+            "action": "submit",
+        },
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_VALIDATION
+    assert order.reading.audio.name != first_audio
+
+    client.force_login(other_expert_user)
+    page = client.get(f"/desk/commande/{order.public_id}/").content.decode()
+    changes = page.split('id="changes-title"')[1].split("</section>")[0]
+    assert "<h3>Audio</h3>\n      <p>Remplacé.</p>" in changes
+    assert '<h3>Mandala</h3>\n      <p class="muted">Inchangé.</p>' in changes
+    versions = page.split('id="versions-title"')[1].split("</section>")[0]
+    assert "Audio : remplacé" in versions  # version 2 against version 1
+    assert first_audio.rsplit("/", 1)[-1] not in versions
+    assert order.reading.audio.name.rsplit("/", 1)[-1] not in versions
+
+
 def test_the_admin_shows_the_versions(client, expert_user, admin_user):
     order = _submitted(expert_user)
     client.force_login(admin_user)
