@@ -221,3 +221,26 @@ def test_plain_text_emails_never_leave_two_blank_lines_in_a_row(mailoutbox):
     for message in mailoutbox:
         assert "\n\n\n" not in message.body, message.subject
         assert message.body.startswith("Bonjour"), message.subject
+
+
+def test_client_emails_in_english_are_english_through_and_through(mailoutbox):
+    order = OrderFactory(offer_level=2, first_name="Emma", email="emma@example.com", language="en")
+    services.mark_paid(order, source="stripe")
+    refund = Refund.objects.create(order=order, amount_cents=500, status="succeeded", reason="x")
+    mailoutbox.clear()
+    emails.send_payment_received(order.pk)
+    emails.send_delivery(order.pk)
+    emails.send_sanctuaire_access(order.pk)
+    emails.send_intake_reminder(order.pk)
+    emails.send_refund(refund.pk)
+    assert len(mailoutbox) == 5
+    *about_the_reading, refunded = mailoutbox
+    assert all("Mystic Level" in message.body for message in about_the_reading)
+    assert "We have refunded €5.00" in refunded.body
+    for message in mailoutbox:
+        html = html_of(message)
+        assert '<html lang="en">' in html, message.subject
+        assert "Niveau Mystique" not in message.body + html, message.subject
+        # French puts a space before a colon; English does not.
+        assert " :" not in message.body, message.subject
+        assert "A question? Reply to this e-mail" in message.body, message.subject
