@@ -1,5 +1,6 @@
 """The owner's view (SPEC §7): figures equal hand-computed ones; alerts once an hour."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -139,6 +140,11 @@ def test_the_page_draws_its_charts_without_a_script(admin_client, client, seeded
     assert seeded["late"].number in body
     assert "<th>Expert</th>" in body
     assert "Astrée" in body
+    assert "encaissés, 0,00\u00a0€ remboursés</title>" in body  # each day's bar, named
+    english = admin_client.get(
+        url, {"start": "2026-11-01", "end": "2026-11-03"}, headers={"accept-language": "en"}
+    ).content.decode()
+    assert re.search(r"<title>1 November: [^<]+ collected, [^<]+ refunded</title>", english)
     assert "<script" not in body.split('id="content-main"')[1]
     # A period without deliveries says so once, without an empty table of experts under it.
     quiet = admin_client.get(url, {"start": "2025-01-01", "end": "2025-01-31"}).content.decode()
