@@ -164,8 +164,28 @@ class Journey:
             return False
         return True
 
+    def _fits_a_phone(self) -> None:
+        """At 390 px nothing sticks out sideways: a phone never scrolls the page horizontally."""
+        page = self.page
+        page.set_viewport_size({"width": WIDTHS[1], "height": 900})
+        try:
+            too_wide = page.evaluate(
+                """() => {
+                    const extra = document.documentElement.scrollWidth - window.innerWidth;
+                    if (extra <= 0) return [];
+                    return [extra + ' px too wide'].concat([...document.body.querySelectorAll('*')]
+                        .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+                        .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''))
+                        .slice(0, 5));
+                }"""
+            )
+        finally:
+            page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        assert too_wide == [], f"{page.url}: wider than a 390 px phone: {too_wide}"
+
     def check_accessibility(self) -> None:
-        """One h1, a language, labelled fields; axe-core's WCAG 2 AA rules when it is installed."""
+        """One h1, a language, labelled fields; then, on a page of a new shape, a phone's width
+        and axe-core's WCAG 2 AA rules (when it is installed)."""
         page = self.page
         assert page.locator("html").get_attribute("lang") == self.lang, page.url
         assert page.locator("h1").count() == 1, page.url
@@ -179,7 +199,10 @@ class Journey:
                 .map(el => el.name)"""
         )
         assert unlabelled == [], f"{page.url}: fields without a label: {unlabelled}"
-        if AXE.exists() and self._first_of_its_kind():
+        if not self._first_of_its_kind():
+            return
+        self._fits_a_phone()
+        if AXE.exists():
             page.add_script_tag(path=str(AXE))
             # axe cannot read a gradient, so text on the page's night sky would go unchecked
             # ("incomplete"): during the check the body wears the sky's lightest stop, the
