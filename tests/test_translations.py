@@ -15,16 +15,21 @@ def test_every_entry_is_translated_and_compiled():
     source = PO.read_text(encoding="utf-8")
     with PO.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    singles = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', source, re.M)
+    singles = re.findall(r'^(?:msgctxt "(.+)"\n)?msgid "(.+)"\nmsgstr "(.*)"$', source, re.M)
     plurals = re.findall(
         r'^msgid "(.+)"\nmsgid_plural "(.+)"\nmsgstr\[0\] "(.*)"\nmsgstr\[1\] "(.*)"$', source, re.M
     )
     assert len(singles) > 500
-    untranslated = [french for french, english in singles if not english]
+    untranslated = [french for _context, french, english in singles if not english]
     untranslated += [french for french, _plural, one, many in plurals if not (one and many)]
     assert untranslated == []
-    for french, english in singles:
-        assert compiled.gettext(_unescape(french)) == _unescape(english), "run compilemessages"
+    for context, french, english in singles:
+        found = (
+            compiled.pgettext(context, _unescape(french))
+            if context
+            else compiled.gettext(_unescape(french))
+        )
+        assert found == _unescape(english), "run compilemessages"
     for french, plural, one, many in plurals:
         assert compiled.ngettext(_unescape(french), _unescape(plural), 1) == _unescape(one)
         assert compiled.ngettext(_unescape(french), _unescape(plural), 2) == _unescape(many)

@@ -1,36 +1,47 @@
+from decimal import Decimal
+
 from django import template
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import pgettext
 
 register = template.Library()
 
 
+def _english() -> bool:
+    return (translation.get_language() or "fr").startswith("en")
+
+
 @register.filter
 def euros(cents: int | None) -> str:
-    """1234567 → '12 345,67 €' (no-break spaces)."""
+    """1234567 → '12 345,67 €' in French, '€12,345.67' in English (no-break spaces)."""
     if cents is None:
         return "—"
     sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    whole = f"{cents // 100:,}".replace(",", "\u202f")
-    return f"{sign}{whole},{cents % 100:02d}\u00a0€"
+    amount = number_format(Decimal(abs(cents)) / 100, 2, force_grouping=True)
+    return f"{sign}€{amount}" if _english() else f"{sign}{amount}\u00a0€"
 
 
 @register.filter
 def percent(rate: float | None) -> str:
+    """0.8 → '80,0 %' in French, '80.0%' in English."""
     if rate is None:
         return "—"
-    return f"{rate * 100:.1f}\u00a0%".replace(".", ",")
+    figure = number_format(rate * 100, 1)
+    return f"{figure}%" if _english() else f"{figure}\u00a0%"
 
 
 @register.filter
 def duration(hours: float | None) -> str:
-    """Hours as '2 j 4 h' or '5 h 12 min'."""
+    """Hours as '2 j 4 h' or '5 h 12 min' ('2 d 4 h' in English)."""
     if hours is None:
         return "—"
     minutes = round(hours * 60)
     days, minutes = divmod(minutes, 24 * 60)
     whole_hours, minutes = divmod(minutes, 60)
     if days:
-        return f"{days}\u00a0j {whole_hours}\u00a0h"
+        day = pgettext("days, abbreviated", "j")
+        return f"{days}\u00a0{day} {whole_hours}\u00a0h"
     return f"{whole_hours}\u00a0h {minutes:02d}\u00a0min"
 
 

@@ -144,7 +144,10 @@ def test_the_page_draws_its_charts_without_a_script(admin_client, client, seeded
     english = admin_client.get(
         url, {"start": "2026-11-01", "end": "2026-11-03"}, headers={"accept-language": "en"}
     ).content.decode()
-    assert re.search(r"<title>1 November: [^<]+ collected, [^<]+ refunded</title>", english)
+    assert re.search(r"<title>1 November: €[\d.,]+ collected, €[\d.,]+ refunded</title>", english)
+    assert "€231.00" in english
+    assert "80.0%" in english
+    assert "1\u00a0d 12\u00a0h" in english
     assert "<script" not in body.split('id="content-main"')[1]
     # A period without deliveries says so once, without an empty table of experts under it.
     quiet = admin_client.get(url, {"start": "2025-01-01", "end": "2025-01-31"}).content.decode()
