@@ -55,6 +55,7 @@ class RefundForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Motif"),
+        help_text=_("Le client le lira dans l’e-mail de remboursement."),
         max_length=255,
         error_messages={
             "required": _("Indiquez le motif du remboursement."),

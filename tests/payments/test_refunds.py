@@ -83,6 +83,10 @@ def test_partial_then_full_refund_from_the_admin_through_the_demo_gateway(
     boss = UserFactory(username="boss@example.com", is_staff=True, is_superuser=True)
     client.force_login(boss)
     url = f"/admin/orders/order/{order.pk}/rembourser/"
+    form = client.get(url).content.decode()
+    # The admin is told who reads the reason, and that there is no way back.
+    assert "Le client le lira dans l’e-mail de remboursement." in form
+    assert "ne peut pas être annulé" in form
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
