@@ -53,7 +53,7 @@ from orders.exceptions import (
     ValidationRefused,
 )
 from orders.models import Order, OrderPhoto, Reading, ReadingVersion, is_late
-from orders.sections import BY_NAME, Kind, Section, sections_for_level
+from orders.sections import BY_NAME, Kind, sections_for_level
 from orders.svg import sanitize_svg_or_empty
 
 logger = logging.getLogger(__name__)
@@ -412,11 +412,6 @@ def _preview(order: Order, reading: Reading, version: ReadingVersion | None) -> 
     return rows
 
 
-def _stored(version: ReadingVersion, section: Section) -> str:
-    """What a version holds for a section: its text, or its file's stored name."""
-    return version.files.get(section.name, "") if section.is_file else version.text(section.name)
-
-
 def _whole_change(before: str, after: str) -> str:
     """How a section that is not diffed word by word (a file, the mandala's code) moved: ""
     when it did not."""
@@ -441,7 +436,7 @@ def _changes(order: Order, versions: list[ReadingVersion]) -> list[dict]:
                 {"section": section, "segments": segments, "changed": has_changes(segments)}
             )
         else:
-            change = _whole_change(_stored(before, section), _stored(after, section))
+            change = _whole_change(before.content(section), after.content(section))
             rows.append({"section": section, "whole": change, "changed": bool(change)})
     return rows
 

@@ -2,10 +2,12 @@
 
 import secrets
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from orders.sections import SECTIONS, Kind, Section, required_sections, sections_for_level
@@ -52,11 +54,13 @@ class Offer(models.Model):
 
 
 def format_cents(cents: int, currency: str = "eur") -> str:
-    """Money as the reader writes it: 4700 → '47,00 €' in French, '€47.00' in English."""
+    """Money as the reader writes it: 123400 → '1 234,00 €' in French, '€1,234.00' in English."""
     symbol = {"eur": "€"}.get(currency.lower(), currency.upper())
+    sign = "-" if cents < 0 else ""
+    amount = number_format(Decimal(abs(cents)) / 100, 2, force_grouping=True)
     if (translation.get_language() or "fr").startswith("en"):
-        return f"{symbol}{cents // 100}.{cents % 100:02d}"
-    return f"{cents // 100},{cents % 100:02d}\u00a0{symbol}"
+        return f"{sign}{symbol}{amount}"
+    return f"{sign}{amount}\u00a0{symbol}"
 
 
 def new_order_number() -> str:
@@ -572,6 +576,10 @@ class ReadingVersion(models.Model):
 
     def text(self, name: str) -> str:
         return self.texts.get(name, "")
+
+    def content(self, section: Section) -> str:
+        """What this version holds for a section: its text, or its file's stored name."""
+        return self.files.get(section.name, "") if section.is_file else self.text(section.name)
 
 
 class OrderEvent(models.Model):

@@ -1,9 +1,9 @@
-from decimal import Decimal
-
 from django import template
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import pgettext
+
+from orders.models import format_cents
 
 register = template.Library()
 
@@ -14,12 +14,8 @@ def _english() -> bool:
 
 @register.filter
 def euros(cents: int | None) -> str:
-    """1234567 → '12 345,67 €' in French, '€12,345.67' in English (no-break spaces)."""
-    if cents is None:
-        return "—"
-    sign = "-" if cents < 0 else ""
-    amount = number_format(Decimal(abs(cents)) / 100, 2, force_grouping=True)
-    return f"{sign}€{amount}" if _english() else f"{sign}{amount}\u00a0€"
+    """Money in the reader's language (orders.models.format_cents), "—" for none."""
+    return "—" if cents is None else format_cents(cents)
 
 
 @register.filter
