@@ -170,6 +170,15 @@ class ContentForm(forms.Form):
                 texts[section.name] = uploaded
         return texts
 
+    @classmethod
+    def marking_missing(cls, texts: dict, *, level: int, missing: list[Section]) -> "ContentForm":
+        """The editor as saved, each section a submission still needs marked at its field."""
+        form = cls({s.name: texts.get(s.name, "") for s in sections_for_level(level)}, level=level)
+        form.is_valid()  # what was saved passed this form already
+        for section in missing:
+            form.add_error(section.name, _("À compléter avant de soumettre."))
+        return form
+
     def new_files(self) -> dict[str, UploadedFile]:
         """The sections that received a new file, by name."""
         return {

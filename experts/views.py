@@ -640,11 +640,20 @@ def _submit(request: HttpRequest, order: Order, *, saved: bool = False) -> HttpR
     try:
         order_services.submit_for_validation(order, actor=request.user)
     except ContentIncomplete as incomplete:
-        message = _("Contenu incomplet : il manque %(labels)s.") % {"labels": incomplete.labels}
         if saved:
-            message = _("Contenu enregistré, mais pas soumis : %(reason)s") % {"reason": message}
-        messages.error(request, message)
-        return _back(order)
+            message = _(
+                "Contenu enregistré, mais pas encore soumis ; il reste à compléter : %(labels)s."
+            )
+        else:
+            message = _("Pas encore soumis ; il reste à compléter : %(labels)s.")
+        messages.error(request, message % {"labels": incomplete.labels})
+        # The editor again, as saved, with what is missing said at its field.
+        order = _desk_order(order.public_id)
+        reading = order.reading_or_none or Reading(order=order)
+        form = ContentForm.marking_missing(
+            reading.texts, level=order.level, missing=incomplete.missing
+        )
+        return _render_order(request, order, content_form=form, status=400)
     except TransitionRefused as refusal:
         messages.error(request, refusal.message)
         return _back(order)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from orders import services
 from orders.exceptions import ContentIncomplete, ValidationRefused
 from orders.models import Order, Reading
-from orders.sections import sections_for_level
+from orders.sections import BY_NAME, sections_for_level
 from tests import factories
 from tests.experts.conftest import fill_content
 from tests.sanctuaire.helpers import make_client
@@ -217,9 +217,19 @@ def test_submission_names_the_missing_sections_of_the_level(client, expert_user,
     client.force_login(expert_user)
     texts = {"archetype": "L’Étoile", "reading": "Un texte."} if level > 1 else {}
     response = client.post(
-        f"/desk/commande/{order.public_id}/contenu/", {**texts, "action": "submit"}, follow=True
+        f"/desk/commande/{order.public_id}/contenu/", {**texts, "action": "submit"}
     )
-    assert f"il manque {missing}." in response.content.decode()
+    # The editor again, as saved: the list on top, and each missing section said at its field.
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"mais pas encore soumis ; il reste à compléter : {missing}." in page
+    marked = {name for name in BY_NAME if f'id="id_{name}_error"' in page}
+    assert marked == {
+        name for name, section in BY_NAME.items() if str(section.label) in missing.split(", ")
+    }
+    assert "À compléter avant de soumettre." in page
+    if texts:
+        assert "Un texte.</textarea>" in page
     order.refresh_from_db()
     assert order.status == Order.Status.PROCESSING
     # What was typed is saved even though the submission was refused.

@@ -106,8 +106,11 @@ def test_another_expert_cannot_write_content(client, other_expert_user, processi
 
 def test_submitting_empty_content_is_refused(client, expert_user, processing_order):
     client.force_login(expert_user)
-    response = client.post(f"/desk/commande/{processing_order.public_id}/soumettre/", follow=True)
-    assert "Contenu incomplet : il manque archétype, lecture, rituel." in response.content.decode()
+    response = client.post(f"/desk/commande/{processing_order.public_id}/soumettre/")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Pas encore soumis ; il reste à compléter : archétype, lecture, rituel." in page
+    assert page.count("À compléter avant de soumettre.") == 3
     processing_order.refresh_from_db()
     assert processing_order.status == Order.Status.PROCESSING
 
