@@ -315,10 +315,9 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
     A reading is not in the queue of anyone who wrote any part of it.
     """
     level = _level_filter(request)
-    orders = (
-        Order.objects.filter(status=Status.AWAITING_VALIDATION)
-        .exclude(reading__writers=request.user)
-        .select_related("assigned_expert", "reading")
+    awaiting = Order.objects.filter(status=Status.AWAITING_VALIDATION)
+    orders = awaiting.exclude(reading__writers=request.user).select_related(
+        "assigned_expert", "reading"
     )
     if level:
         orders = orders.filter(level=level)
@@ -327,6 +326,10 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
         "experts/validation_queue.html",
         {
             "page": _page(request, orders.order_by("updated_at", "pk")),
+            # Counted in "En validation" but not shown above: said, so that nobody wonders.
+            "own": awaiting.filter(reading__writers=request.user).order_by("updated_at", "pk")[
+                :PAGE_SIZE
+            ],
             "level": level,
             "levels": LEVELS,
             "stats": desk_stats(),

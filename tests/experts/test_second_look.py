@@ -56,7 +56,12 @@ def test_the_author_can_neither_approve_nor_reject(client, expert_user):
     with pytest.raises(ValidationRefused):
         services.reject(order, validator=expert_user, reason="Trop court.")
     client.force_login(expert_user)
-    assert order.number not in client.get("/desk/validation/").content.decode()
+    # Not in the author's queue; listed under it as theirs, waiting for someone else.
+    queue, own = client.get("/desk/validation/").content.decode().split('id="own-title"')
+    assert order.number not in queue
+    assert "Rien à valider pour le moment." in queue
+    assert order.number in own
+    assert "On ne valide jamais une lecture que l’on a écrite" in own
     page = client.get(f"/desk/commande/{order.public_id}/").content.decode()
     assert "Valider et livrer" not in page
     assert "un autre expert lui donne son second regard" in page
@@ -73,7 +78,9 @@ def test_another_expert_approves_and_the_client_gets_the_approved_version(
 ):
     order = _submitted(expert_user)
     client.force_login(other_expert_user)
-    assert order.number in client.get("/desk/validation/").content.decode()
+    queue = client.get("/desk/validation/").content.decode()
+    assert order.number in queue
+    assert 'id="own-title"' not in queue  # nothing of theirs waits
     page = client.get(f"/desk/commande/{order.public_id}/").content.decode()
     assert "Valider et livrer" in page
     assert "Ce que le client lira" in page

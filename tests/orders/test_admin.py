@@ -1,8 +1,11 @@
 import csv
 import io
+import re
 
 import pytest
+from django.contrib.auth import authenticate
 
+from experts.models import Expert
 from orders.models import Order
 from tests.factories import CONSENT, OrderFactory
 
@@ -162,8 +165,19 @@ def test_seed_demo_prints_the_logins_and_refuses_production(settings):
     settings.DEBUG = True
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
-    assert "admin@lumira.local" in out.getvalue()
-    assert "expert@lumira.local" in out.getvalue()
+    call_command("seed_demo", stdout=out)  # again, as every `make run` does: fresh passwords
+    logins = dict(re.findall(r"(\S+@lumira\.local)  mot de passe : (\S+)", out.getvalue())[-3:])
+    assert set(logins) == {"admin@lumira.local", "expert@lumira.local", "expert2@lumira.local"}
+    for email, password in logins.items():
+        user = authenticate(username=email, password=password)
+        assert user is not None
+        assert user.is_staff
+    # Two experts, so that one can give the other's reading its second look.
+    experts = Expert.objects.filter(email__endswith="@lumira.local", is_active=True)
+    assert sorted(expert.user.username for expert in experts) == [
+        "expert2@lumira.local",
+        "expert@lumira.local",
+    ]
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo", stdout=out)

@@ -12,6 +12,28 @@ from orders.models import Offer
 
 ADMIN_EMAIL = "admin@lumira.local"
 EXPERT_EMAIL = "expert@lumira.local"
+# A second expert, so that the whole flow can be tried locally: an expert never validates a
+# reading they wrote (SPEC §8.4).
+VALIDATOR_EMAIL = "expert2@lumira.local"
+DEMO_EXPERTS = {
+    EXPERT_EMAIL: {
+        "first_name": "Séléné",
+        "name": "Séléné (démo)",
+        "specialties": ["tarot de Marseille", "astrologie"],
+        "bio": (
+            "Vingt ans de tarot et d’astrologie ; elle lit ce qui se noue entre votre "
+            "histoire et le ciel de votre naissance."
+        ),
+        "slug": "selene-demo",
+    },
+    VALIDATOR_EMAIL: {
+        "first_name": "Orion",
+        "name": "Orion (démo)",
+        "specialties": ["numérologie", "oracle"],
+        "bio": "Il cherche dans les nombres de votre naissance le fil de ce qui revient.",
+        "slug": "orion-demo",
+    },
+}
 
 
 def seed_demo_accounts() -> dict[str, str]:
@@ -27,32 +49,23 @@ def seed_demo_accounts() -> dict[str, str]:
         admin.set_password(logins[ADMIN_EMAIL])
         admin.save()
 
-        user, _ = User.objects.get_or_create(
-            username=EXPERT_EMAIL, defaults={"email": EXPERT_EMAIL, "first_name": "Séléné"}
-        )
-        user.is_staff = True
-        logins[EXPERT_EMAIL] = secrets.token_urlsafe(9)
-        user.set_password(logins[EXPERT_EMAIL])
-        user.save()
-        Expert.objects.update_or_create(
-            email=EXPERT_EMAIL,
-            defaults={
-                "user": user,
-                "name": "Séléné (démo)",
-                "specialties": ["tarot de Marseille", "astrologie"],
-                "bio": (
-                    "Vingt ans de tarot et d’astrologie ; elle lit ce qui se noue entre votre "
-                    "histoire et le ciel de votre naissance."
-                ),
-                "slug": "selene-demo",
-                "is_active": True,
-            },
-        )
+        for email, profile in DEMO_EXPERTS.items():
+            user, _ = User.objects.get_or_create(
+                username=email, defaults={"email": email, "first_name": profile["first_name"]}
+            )
+            user.is_staff = True
+            logins[email] = secrets.token_urlsafe(9)
+            user.set_password(logins[email])
+            user.save()
+            fields = {key: value for key, value in profile.items() if key != "first_name"}
+            Expert.objects.update_or_create(
+                email=email, defaults={"user": user, "is_active": True, **fields}
+            )
     return logins
 
 
 class Command(BaseCommand):
-    help = "Create the local demo admin and expert (DEBUG only) and print their logins."
+    help = "Create the local demo admin and experts (DEBUG only) and print their logins."
 
     def handle(self, *args, **options) -> None:
         logins = seed_demo_accounts()
@@ -61,6 +74,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Catalogue: {offers} offres actives; expert maison: {house}")
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration (local uniquement) :"))
         self.stdout.write(f"  admin  /admin/  {ADMIN_EMAIL}  mot de passe : {logins[ADMIN_EMAIL]}")
+        for email in DEMO_EXPERTS:
+            self.stdout.write(f"  expert /desk/   {email}  mot de passe : {logins[email]}")
         self.stdout.write(
-            f"  expert /desk/   {EXPERT_EMAIL}  mot de passe : {logins[EXPERT_EMAIL]}"
+            "  (un expert ne valide jamais sa propre lecture : le second relit celle du premier)"
         )
