@@ -29,8 +29,8 @@ FAILURE_MIN_ATTEMPTS = 10
 
 
 def raise_alert(kind: str, subject: str, message: str = "") -> bool:
-    """Record and (after the commit) e-mail an alert; False when one of this kind went out
-    this hour already."""
+    """Record an alert and queue its e-mail; False when one of this kind went out this hour
+    already."""
     now = timezone.now()
     hour = now.replace(minute=0, second=0, microsecond=0)
     try:
@@ -38,11 +38,12 @@ def raise_alert(kind: str, subject: str, message: str = "") -> bool:
             alert = Alert.objects.create(
                 kind=kind, hour=hour, subject=subject[:200], message=message, created_at=now
             )
+            # Its e-mail is queued with the record: both or neither, whenever a process dies.
+            enqueue(send_alert, alert.pk)
     except IntegrityError:
         logger.info("alert %s already sent this hour", kind)
         return False
     logger.warning("alert %s: %s", kind, subject)
-    enqueue(send_alert, alert.pk)
     return True
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.utils.module_loading import import_string
 
 from billing.models import Refund
@@ -27,6 +28,29 @@ def test_an_alert_task_run_twice_sends_one_mail(settings, mailoutbox):
     send_alert.enqueue(alert.pk)  # a second run, as after a worker restart
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject.endswith("[Alerte] Commande X : litige")
+
+
+def test_an_alert_is_recorded_only_with_its_email_task(settings, task_queue, mailoutbox):
+    """The queue refusing the task (a full disk, a lost connection) leaves no alert behind
+    that nobody would be told of: the next check raises it again."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.ADMINS = [("Ops", "ops@example.com")]
+    task_table = DBTaskResult._meta.db_table
+
+    def refuse_tasks(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and task_table in sql:
+            raise DatabaseError("the queue is unavailable")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_tasks), pytest.raises(DatabaseError):
+        raise_alert("dispute", "Commande X : litige")
+    assert not Alert.objects.exists()
+
+    assert raise_alert("dispute", "Commande X : litige")
+    assert DBTaskResult.objects.count() == 1
+    task_queue()
+    assert len(mailoutbox) == 1
 
 
 def test_a_refund_email_task_run_twice_sends_one_mail(mailoutbox):
