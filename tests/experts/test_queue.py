@@ -459,3 +459,19 @@ def test_my_orders_follow_each_change_and_the_minute(client, expert_user, time_m
     late = aside()
     assert "en retard de 2 min" in late  # the exact time, not the minute's start
     assert "due-late" in late
+
+
+def test_an_expert_reading_the_desk_in_english_sees_the_offers_in_english(client, expert_user):
+    ready = factories.OrderFactory(ready=True, offer_level=2)
+    waiting = factories.OrderFactory(paid=True, offer_level=3)
+    assert (ready.offer_name, waiting.offer_name) == ("Niveau Mystique", "Niveau Profond")
+    client.force_login(expert_user)
+    client.cookies["django_language"] = "en"
+    queue = client.get("/desk/").content.decode()
+    order_page = client.get(f"/desk/commande/{ready.public_id}/").content.decode()
+    assert "Mystic Level · €" in queue  # the queue's card
+    assert "Deep Level · €" in queue  # the orders still waiting for their form
+    assert "Mystic Level · €" in order_page
+    for page in (queue, order_page):
+        assert "Niveau Mystique" not in page
+        assert "Niveau Profond" not in page
