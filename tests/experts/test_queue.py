@@ -469,9 +469,20 @@ def test_an_expert_reading_the_desk_in_english_sees_the_offers_in_english(client
     client.cookies["django_language"] = "en"
     queue = client.get("/desk/").content.decode()
     order_page = client.get(f"/desk/commande/{ready.public_id}/").content.decode()
+    awaiting = factories.OrderFactory(
+        status=Order.Status.AWAITING_VALIDATION,
+        offer_level=3,
+        assigned_expert=factories.ExpertFactory(),
+    )
+    validation = client.get("/desk/validation/").content.decode()
     assert "Mystic Level · €" in queue  # the queue's card
+    assert "Intuitive · level 2" in queue
     assert "Deep Level · €" in queue  # the orders still waiting for their form
     assert "Mystic Level · €" in order_page
-    for page in (queue, order_page):
+    assert "Intuitive · level 2" in order_page
+    assert f"{awaiting.number}</a></td>" in validation
+    assert ">Alchemical<" in validation
+    for page in (queue, order_page, validation):
         assert "Niveau Mystique" not in page
         assert "Niveau Profond" not in page
+        assert "Alchimique" not in page
