@@ -148,6 +148,8 @@ def test_the_page_draws_its_charts_without_a_script(admin_client, client, seeded
     assert "€231.00" in english
     assert "80.0%" in english
     assert "1\u00a0d 12\u00a0h" in english
+    assert "<td>Mystic Level</td>" in english  # the offers' names, taken as sold, translated
+    assert "Niveau Mystique" not in english
     assert "<script" not in body.split('id="content-main"')[1]
     # A period without deliveries says so once, without an empty table of experts under it.
     quiet = admin_client.get(url, {"start": "2025-01-01", "end": "2025-01-31"}).content.decode()
