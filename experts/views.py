@@ -6,10 +6,10 @@ experts.generation.
 """
 
 import logging
+import uuid
 from datetime import timedelta
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.cache import cache
@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from experts import generation
+from experts import generation, tasks
 from experts.access import expert_required, validator_required
 from experts.diff import diff_words, has_changes
 from experts.files import AUDIO_CONTENT_TYPES, PDF_CONTENT_TYPE
@@ -45,6 +45,7 @@ from experts.models import Expert
 from experts.services import WorkRefused, save_content
 from experts.templatetags.desk import span, time_left
 from lumira.fragments import cached_fragment
+from operations.tasks import enqueue
 from orders import services as order_services
 from orders.exceptions import (
     ClaimRefused,
@@ -86,21 +87,20 @@ class DeskLoginView(LoginView):
 
 
 class DeskPasswordResetView(PasswordResetView):
-    """The reset e-mail's link is built on SITE_URL, like every link the site e-mails."""
+    """Django's reset page; the e-mail is the worker's (experts.tasks), whatever the address."""
 
     template_name = "experts/password_reset.html"
     form_class = DeskPasswordResetForm
-    email_template_name = "experts/emails/password_reset.txt"
-    html_email_template_name = "experts/emails/password_reset.html"
-    subject_template_name = "experts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("experts:password_reset_done")
 
-    def get_extra_email_context(self) -> dict:
-        return {"site_url": settings.SITE_URL, "support_email": settings.SUPPORT_EMAIL}
-
     def form_valid(self, form):
-        self.extra_email_context = self.get_extra_email_context()
-        return super().form_valid(form)
+        enqueue(
+            tasks.send_password_reset_email,
+            form.cleaned_data["email"],
+            uuid.uuid4().hex,
+            get_language() or "",
+        )
+        return redirect(self.get_success_url())
 
 
 # --- Lists ------------------------------------------------------------------------------------

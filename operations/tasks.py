@@ -27,6 +27,9 @@ from operations.models import SentEmail
 
 logger = logging.getLogger(__name__)
 
+# E-mail is retried 7 times over about an hour (1, 2, 4 … 32 minutes apart).
+EMAIL_RETRIES = {"attempts": 7, "first_delay": timedelta(minutes=1)}
+
 
 def enqueue(task_: Task, *args, **kwargs) -> None:
     """Enqueue `task_` as part of the current transaction (see the module docstring)."""

@@ -1,20 +1,17 @@
 """Background tasks that e-mail the client (SPEC §9, §11).
 
 Each takes ids, re-reads, and sends its e-mail once however often it runs (`send_once`).
-E-mail is retried 7 times over about an hour (1, 2, 4 … 32 minutes apart); the last failure
+E-mail is retried as `operations.tasks.EMAIL_RETRIES` says (about an hour); the last failure
 is recorded as an `EmailFailure` and stays failed in the queue, with a retry action in the admin.
 """
 
-from datetime import timedelta
 from functools import partial
 
 from billing.models import Refund
-from operations.tasks import retried_task, send_once
+from operations.tasks import EMAIL_RETRIES, retried_task, send_once
 from orders import notices
 from orders.models import Order
 from sanctuaire import emails, services
-
-EMAIL_RETRIES = {"attempts": 7, "first_delay": timedelta(minutes=1)}
 
 
 def _gave_up(template: str):

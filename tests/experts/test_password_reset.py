@@ -36,6 +36,15 @@ def test_an_expert_resets_the_password_from_the_emailed_link(client, expert_user
     assert response.status_code == 302
 
 
+@override_settings(SITE_URL="http://127.0.0.1:8123")
+def test_a_reset_asked_in_english_is_written_in_english(client, expert_user, mailoutbox):
+    client.cookies["django_language"] = "en"
+    client.post("/desk/mot-de-passe/", {"email": expert_user.email})
+    (message,) = mailoutbox
+    assert message.subject == "Your new Oracle Lumira password"
+    assert "Bonjour" not in message.body
+
+
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, mailoutbox):
     response = client.post("/desk/mot-de-passe/", {"email": "personne@example.com"})
     assert response["Location"] == "/desk/mot-de-passe/envoye/"

@@ -14,7 +14,7 @@ from orders.models import EmailFailure, Order
 from payments.models import DemoIntent
 from sanctuaire import tasks
 from sanctuaire.tasks import EMAIL_RETRIES
-from tests.factories import OrderFactory
+from tests.factories import ExpertFactory, OrderFactory
 from tests.operations.backends import FlakyBackend, HalfSecondBackend
 from tests.orders.test_tunnel import _pay, _start
 
@@ -105,6 +105,43 @@ def test_the_login_form_answers_known_and_unknown_addresses_in_the_same_time(
     assert DBTaskResult.objects.count() == 2  # one task each: nothing tells them apart
     task_queue()
     assert [message.to for message in mailoutbox] == [["lea@example.com"]]
+
+
+def test_the_desk_reset_form_answers_known_and_unknown_addresses_in_the_same_time(
+    client, settings, task_queue, mailoutbox
+):
+    """The expert's reset e-mail is the worker's too: the page neither waits on the relay nor
+    tells who has an expert account."""
+    settings.EMAIL_BACKEND = "tests.operations.backends.HalfSecondBackend"
+    expert = ExpertFactory().user
+    client.get("/desk/mot-de-passe/")
+    timings = {}
+    for email in (expert.email, "nobody@example.com"):
+        started = time.perf_counter()
+        response = client.post("/desk/mot-de-passe/", {"email": email})
+        timings[email] = time.perf_counter() - started
+        assert response["Location"] == "/desk/mot-de-passe/envoye/"
+    assert max(timings.values()) < HalfSecondBackend.delay
+    assert DBTaskResult.objects.count() == 2
+    assert mailoutbox == []
+    task_queue()
+    assert [message.to for message in mailoutbox] == [[expert.email]]
+
+
+def test_a_reset_email_refused_by_the_relay_is_sent_on_a_later_attempt(
+    client, settings, task_queue, time_machine, mailoutbox
+):
+    settings.EMAIL_BACKEND = "tests.operations.backends.FlakyBackend"
+    FlakyBackend.failures_left, FlakyBackend.attempts = 1, 0
+    expert = ExpertFactory().user
+    time_machine.move_to(timezone.now(), tick=False)
+    client.post("/desk/mot-de-passe/", {"email": expert.email})
+    task_queue()
+    assert mailoutbox == []
+    time_machine.shift(EMAIL_RETRIES["first_delay"] + timedelta(seconds=1))
+    task_queue()
+    task_queue()  # nothing left: one e-mail, however often the worker looks
+    assert [message.to for message in mailoutbox] == [[expert.email]]
 
 
 def test_a_demo_payment_is_applied_by_the_worker_not_the_payment_page(client, task_queue):
