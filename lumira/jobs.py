@@ -99,7 +99,7 @@ def purge_old_records() -> dict:
 def check_queue_age() -> bool:
     """Alert the admins (at most once an hour) when the oldest ready task waits too long.
 
-    Orders past their delivery promise will be checked here too, once orders carry one.
+    Orders past their delivery promise are the scheduled checks' (ops.tasks.run_checks).
     """
     health = queue_health()
     if health["oldest_ready_seconds"] <= settings.TASK_QUEUE_ALERT_SECONDS:
