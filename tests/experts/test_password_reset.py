@@ -1,8 +1,12 @@
 """'Mot de passe oublié ?' on the desk: Django's reset views, a French e-mail on the site's URL."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
+from experts.tasks import RESETS_PER_HOUR
 from tests.sanctuaire.helpers import html_of, link_in
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +47,19 @@ def test_a_reset_asked_in_english_is_written_in_english(client, expert_user, mai
     (message,) = mailoutbox
     assert message.subject == "Your new Oracle Lumira password"
     assert "Bonjour" not in message.body
+
+
+def test_an_address_gets_at_most_three_reset_emails_an_hour(
+    client, expert_user, mailoutbox, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    for _attempt in range(5):
+        response = client.post("/desk/mot-de-passe/", {"email": expert_user.email.upper()})
+        assert response["Location"] == "/desk/mot-de-passe/envoye/"  # the page says the same
+    assert len(mailoutbox) == RESETS_PER_HOUR == 3
+    time_machine.shift(timedelta(minutes=61))
+    client.post("/desk/mot-de-passe/", {"email": expert_user.email})
+    assert len(mailoutbox) == 4
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, mailoutbox):
