@@ -372,9 +372,9 @@ def claim(order: Order, *, expert, actor) -> None:
     )
 
 
-def return_to_queue(order: Order, *, actor) -> None:
+def return_to_queue(order: Order, *, actor, note: str = "") -> None:
     """processing → paid, unassigned."""
-    _move(order, Status.PAID, actor=actor, assigned_expert=None, assigned_at=None)
+    _move(order, Status.PAID, actor=actor, note=note, assigned_expert=None, assigned_at=None)
 
 
 def reading_of(order: Order) -> Reading:

@@ -24,6 +24,8 @@ from django.utils.translation import ngettext
 from billing.exceptions import RefundRefused
 from billing.models import Invoice, Refund
 from operations.tasks import enqueue
+from orders import services as order_services
+from orders.exceptions import TransitionRefused
 from orders.models import (
     EmailFailure,
     Notice,
@@ -340,7 +342,13 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["assigned_expert", "expert", "offer"]
     date_hierarchy = "created_at"
     inlines = [ReadingInline, OrderPhotoInline, RefundInline, OrderEventInline, NoticeInline]
-    actions = ["refund", "resend_access_email", "export_csv", "anonymise_client"]
+    actions = [
+        "refund",
+        "resend_access_email",
+        "return_to_queue",
+        "export_csv",
+        "anonymise_client",
+    ]
     readonly_fields = [
         "public_id",
         "number",
@@ -573,6 +581,38 @@ class OrderAdmin(admin.ModelAdmin):
                 queued,
             )
             % queued,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Remettre dans la file (retirer à l’expert)"))
+    def return_to_queue(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        """For an expert who cannot finish (away, leaving): their orders in preparation go back
+        to the queue, what they wrote kept for whoever takes them."""
+        returned = 0
+        for order in queryset.filter(status=Order.Status.PROCESSING).select_related(
+            "assigned_expert"
+        ):
+            expert = order.assigned_expert.name if order.assigned_expert else ""
+            try:
+                order_services.return_to_queue(
+                    order, actor=request.user, note=_("Retirée à %(expert)s") % {"expert": expert}
+                )
+            except TransitionRefused:
+                continue  # its expert submitted or released it meanwhile
+            returned += 1
+        if not returned:
+            self.message_user(
+                request, _("Aucune commande en préparation dans la sélection."), messages.WARNING
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%d commande remise dans la file : un autre expert peut la prendre.",
+                "%d commandes remises dans la file : d’autres experts peuvent les prendre.",
+                returned,
+            )
+            % returned,
             messages.SUCCESS,
         )
 

@@ -68,6 +68,51 @@ def test_only_the_assigned_expert_may_return_an_order(client, other_expert_user,
     assert processing_order.status == Order.Status.PROCESSING
 
 
+def test_an_admin_takes_an_order_back_from_an_expert_who_cannot_finish_it(
+    client, admin_user, expert_user, other_expert_user, processing_order
+):
+    client.force_login(expert_user)
+    client.post(
+        f"/desk/commande/{processing_order.public_id}/contenu/",
+        {"archetype": "L’Étoile", "reading": "Début.", "action": "save"},
+    )
+    untouched = factories.OrderFactory(ready=True)
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/orders/order/",
+        {
+            "action": "return_to_queue",
+            "_selected_action": [processing_order.pk, untouched.pk],
+        },
+        follow=True,
+    )
+    assert "1 commande remise dans la file" in response.content.decode()
+    processing_order.refresh_from_db()
+    assert processing_order.status == Order.Status.PAID
+    assert processing_order.assigned_expert is None
+    event = processing_order.events.last()
+    assert (event.from_status, event.to_status) == (Order.Status.PROCESSING, Order.Status.PAID)
+    assert event.actor == admin_user
+    assert event.note == f"Retirée à {expert_user.expert.name}"
+    untouched.refresh_from_db()
+    assert untouched.status == Order.Status.PAID
+    assert untouched.events.count() == 0
+    # Another expert takes it and finds what was written.
+    client.force_login(other_expert_user)
+    client.post(f"/desk/commande/{processing_order.public_id}/prendre/")
+    processing_order.refresh_from_db()
+    assert processing_order.assigned_expert == other_expert_user.expert
+    assert text_of(processing_order, "reading") == "Début."
+    # Nothing in preparation selected: said so.
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/orders/order/",
+        {"action": "return_to_queue", "_selected_action": [untouched.pk]},
+        follow=True,
+    )
+    assert "Aucune commande en préparation dans la sélection." in response.content.decode()
+
+
 def test_saving_content_stores_the_sections_of_the_level(client, expert_user, processing_order):
     client.force_login(expert_user)
     response = client.post(
