@@ -143,7 +143,7 @@ class Order(models.Model):
     offer_name = models.CharField(_("offre"), max_length=80)
     # The client's language at checkout: their e-mails (and documents) go out in it.
     language = models.CharField(_("langue"), max_length=8, default="fr")
-    service = models.CharField(_("service"), max_length=16)
+    service = models.CharField(_("service"), max_length=16, choices=Offer.Service)
     price_cents = models.PositiveIntegerField(_("montant (centimes)"))
     currency = models.CharField(_("devise"), max_length=3, default="eur")
     duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))

@@ -52,6 +52,10 @@ def test_order_list_filters_and_search(admin_client):
         response = admin_client.get("/admin/orders/order/", query)
         assert response.status_code == 200
         assert paid.number in response.content.decode()
+    # The service filter speaks French, like the rest of the admin.
+    sidebar = response.content.decode().split('id="changelist-filter"')[1]
+    assert ">Avancé</a>" in sidebar
+    assert ">advanced</a>" not in sidebar
 
 
 def test_order_page_shows_history_and_read_only_payment_fields(admin_client):
