@@ -241,9 +241,20 @@ class ReadingInline(admin.StackedInline):
         return ", ".join(user.get_username() for user in reading.writers.all()) or "—"
 
 
+# Stripe's PaymentIntent statuses, and ours after a refund, as an admin reads them.
+PAYMENT_STATUS_LABELS = {
+    "requires_payment_method": _("en attente d’un moyen de paiement"),
+    "requires_confirmation": _("à confirmer"),
+    "requires_action": _("authentification demandée (3-D Secure)"),
+    "processing": _("en cours de traitement"),
+    "requires_capture": _("autorisé, à encaisser"),
+    "canceled": _("annulé"),
+    "succeeded": _("réussi"),
+    "refunded": _("remboursé"),
+}
 PAYMENT_FIELDS = [
     "payment_intent_id",
-    "payment_status",
+    "payment_state",
     "amount",
     "refunded",
     "paid_at",
@@ -476,6 +487,14 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description=_("montant"), ordering="price_cents")
     def amount(self, order: Order) -> str:
         return order.amount_display
+
+    @admin.display(description=_("statut du paiement"))
+    def payment_state(self, order: Order) -> str:
+        """In French, with Stripe's own word beside it to look the payment up there."""
+        if not order.payment_status:
+            return "—"
+        label = PAYMENT_STATUS_LABELS.get(order.payment_status)
+        return f"{label} ({order.payment_status})" if label else order.payment_status
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
         order = self.get_object(request, object_id)

@@ -67,6 +67,9 @@ def test_order_page_shows_history_and_read_only_payment_fields(admin_client):
     assert order.payment_intent_id in body
     assert 'name="price_cents"' not in body
     assert "historique" in body.lower()
+    # In French, like the rest of the admin, with Stripe's own word to look it up there.
+    assert "réussi (succeeded)" in body
+    assert "Avancé" in body  # the offer's service, not its code
 
 
 def test_order_page_shows_the_reading_of_its_level_read_only(admin_client):
