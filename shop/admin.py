@@ -115,13 +115,30 @@ class OfferAdmin(admin.ModelAdmin):
         return offer.price_display
 
 
+# Where a change came from (OrderEvent.source), as the admin reads it.
+EVENT_SOURCES = {
+    "checkout": _("tunnel de commande"),
+    "stripe": _("webhook Stripe"),
+    "confirm-payment": _("vérification auprès de Stripe"),
+    "demo": _("paiement de démonstration"),
+    "admin": _("administration"),
+    "generator": _("générateur"),
+    "schedule": _("tâche planifiée"),
+    "import": _("import de l’ancien système"),
+}
+
+
 class OrderEventInline(admin.TabularInline):
     model = OrderEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor", "source", "note"]
+    fields = ["created_at", "from_status", "to_status", "actor", "origin", "note"]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
+
+    @admin.display(description=_("origine"))
+    def origin(self, event: OrderEvent) -> str:
+        return EVENT_SOURCES.get(event.source, event.source) or "—"
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

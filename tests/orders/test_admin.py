@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 
 from experts.models import Expert
-from orders.models import Order
+from orders.models import Order, OrderEvent
 from tests.factories import CONSENT, OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,7 @@ def test_order_list_filters_and_search(admin_client):
 
 def test_order_page_shows_history_and_read_only_payment_fields(admin_client):
     order = OrderFactory(paid=True)
+    OrderEvent.objects.create(order=order, to_status=Order.Status.PENDING, source="checkout")
     response = admin_client.get(f"/admin/orders/order/{order.pk}/change/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -69,6 +70,7 @@ def test_order_page_shows_history_and_read_only_payment_fields(admin_client):
     assert "historique" in body.lower()
     # In French, like the rest of the admin, with Stripe's own word to look it up there.
     assert "réussi (succeeded)" in body
+    assert "tunnel de commande" in body  # where the history's first change came from
     assert "Avancé" in body  # the offer's service, not its code
 
 
