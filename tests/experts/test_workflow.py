@@ -71,22 +71,18 @@ def test_only_the_assigned_expert_may_return_an_order(client, other_expert_user,
 def test_an_admin_takes_an_order_back_from_an_expert_who_cannot_finish_it(
     client, admin_user, expert_user, other_expert_user, processing_order
 ):
+    def take_back(*orders: Order) -> str:
+        client.force_login(admin_user)
+        selected = {"action": "return_to_queue", "_selected_action": [o.pk for o in orders]}
+        return client.post("/admin/orders/order/", selected, follow=True).content.decode()
+
     client.force_login(expert_user)
     client.post(
         f"/desk/commande/{processing_order.public_id}/contenu/",
         {"archetype": "L’Étoile", "reading": "Début.", "action": "save"},
     )
     untouched = factories.OrderFactory(ready=True)
-    client.force_login(admin_user)
-    response = client.post(
-        "/admin/orders/order/",
-        {
-            "action": "return_to_queue",
-            "_selected_action": [processing_order.pk, untouched.pk],
-        },
-        follow=True,
-    )
-    assert "1 commande remise dans la file" in response.content.decode()
+    assert "1 commande remise dans la file" in take_back(processing_order, untouched)
     processing_order.refresh_from_db()
     assert processing_order.status == Order.Status.PAID
     assert processing_order.assigned_expert is None
@@ -104,13 +100,7 @@ def test_an_admin_takes_an_order_back_from_an_expert_who_cannot_finish_it(
     assert processing_order.assigned_expert == other_expert_user.expert
     assert text_of(processing_order, "reading") == "Début."
     # Nothing in preparation selected: said so.
-    client.force_login(admin_user)
-    response = client.post(
-        "/admin/orders/order/",
-        {"action": "return_to_queue", "_selected_action": [untouched.pk]},
-        follow=True,
-    )
-    assert "Aucune commande en préparation dans la sélection." in response.content.decode()
+    assert "Aucune commande en préparation dans la sélection." in take_back(untouched)
 
 
 def test_saving_content_stores_the_sections_of_the_level(client, expert_user, processing_order):
