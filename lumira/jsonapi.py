@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views import csrf
+from django.views import csrf, defaults
 
 
 class ErrorCode(StrEnum):
@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     OFFER_MISMATCH = "OFFER_MISMATCH"
     EXPERT_NOT_FOUND = "EXPERT_NOT_FOUND"
     ORDER_NOT_FOUND = "ORDER_NOT_FOUND"
+    NOT_FOUND = "NOT_FOUND"
     STRIPE_CONFIG_ERROR = "STRIPE_CONFIG_ERROR"
     PAYMENT_FAILED = "PAYMENT_FAILED"
     INVALID_SIGNATURE = "INVALID_SIGNATURE"
@@ -110,8 +111,15 @@ def json_methods(*methods: str) -> Callable:
     return decorator
 
 
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Unknown addresses: JSON under /api/, the site's 404 page (templates/404.html) elsewhere."""
+    if request.path.startswith("/api/"):
+        return json_error("Adresse inconnue de l’API.", ErrorCode.NOT_FOUND, 404)
+    return defaults.page_not_found(request, exception)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """CSRF refusals: JSON under /api/, Django's page elsewhere."""
+    """CSRF refusals: JSON under /api/, the site's page elsewhere (templates/403_csrf.html)."""
     if request.path.startswith("/api/"):
         return json_error(
             "Jeton CSRF absent ou invalide : rechargez la page.", ErrorCode.CSRF_FAILED, 403

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from lumira import views
+from lumira import jsonapi, views
 from ops.views import owner_view
 
 urlpatterns = [
@@ -18,3 +18,5 @@ urlpatterns = [
     path("legal/", include("legal.urls")),
     path("", include("shop.urls")),
 ]
+
+handler404 = jsonapi.page_not_found

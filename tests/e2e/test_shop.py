@@ -150,6 +150,7 @@ PUBLIC_PAGES = [
     ("checkout", "/commande/?offer=profond"),
     ("unknown-offer", "/commande/?offer=nulle-part"),
     ("unknown-order", "/confirmation/?order_id=00000000-0000-4000-8000-000000000000"),
+    ("missing-page", "/nulle-part/"),
     ("sanctuaire-login", "/sanctuaire/connexion/"),
     ("sanctuaire-link-sent", "/sanctuaire/connexion/envoye/"),
     ("desk-login", "/desk/connexion/"),

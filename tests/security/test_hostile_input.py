@@ -164,11 +164,13 @@ def test_order_json_answers_any_id_with_the_order_or_a_json_404(
     client = Client()
     before = snapshot()
     # Any path segment, percent-encoded as a browser sends it. An empty one or one holding a
-    # "/" names no endpoint (Django's own 404); every other reaches the view.
+    # "/" names no endpoint (the API's own JSON 404); every other reaches the view.
     response = client.get(f"/api/payments/order/{quote(public_id, safe='')}", query, headers=extra)
     reaches_view = public_id != "" and "/" not in public_id
     assert response.status_code in ({200, 404} if reaches_view else {404})
-    assert response["Content-Type"].startswith("application/json" if reaches_view else "text/html")
+    assert response["Content-Type"].startswith("application/json")
+    if not reaches_view:
+        assert response.json()["code"] == "NOT_FOUND"
     assert snapshot() == before
 
 
