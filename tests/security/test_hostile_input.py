@@ -422,10 +422,21 @@ FORMS = [
     HostileForm(
         "desk content",
         path=_desk("contenu", Order.Status.PROCESSING),
-        fields=dict.fromkeys(["archetype", "reading", "ritual", "mandala"], form_values),
+        fields={
+            **dict.fromkeys(["archetype", "reading", "ritual", "mandala"], form_values),
+            # "Enregistrer et soumettre" with content missing: the editor again, as a 400.
+            "action": st.sampled_from(["save", "submit"]),
+        },
         accepted=lambda response, data: response.status_code == 302,
         allowed_statuses=frozenset({200, 302, 400}),
         raw_bodies_change_nothing=False,  # an expert may save an empty draft
+    ),
+    HostileForm(
+        "desk password reset",
+        path=lambda client: "/desk/mot-de-passe/",
+        fields={"email": st.emails()},
+        accepted=lambda response, data: False,  # a reset request never touches an order
+        allowed_statuses=frozenset({200, 302, 400}),
     ),
     HostileForm(
         "desk reject",
