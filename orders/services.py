@@ -373,8 +373,17 @@ def claim(order: Order, *, expert, actor) -> None:
 
 
 def return_to_queue(order: Order, *, actor, note: str = "") -> None:
-    """processing → paid, unassigned."""
-    _move(order, Status.PAID, actor=actor, note=note, assigned_expert=None, assigned_at=None)
+    """processing → paid, unassigned, and no longer reserved: whether the expert the client
+    chose gave it up or an admin took it from them, it is now anyone's to take."""
+    _move(
+        order,
+        Status.PAID,
+        actor=actor,
+        note=note,
+        assigned_expert=None,
+        assigned_at=None,
+        reserved_until=None,
+    )
 
 
 def reading_of(order: Order) -> Reading:

@@ -327,6 +327,29 @@ def test_the_chosen_expert_claims_a_reserved_order(client, other_expert_user):
     assert order.assigned_expert == other_expert_user.expert
 
 
+@pytest.mark.parametrize("who", ["the chosen expert", "an admin"])
+def test_an_order_given_up_within_its_reservation_is_anyones_to_take(
+    client, expert_user, other_expert_user, admin_user, who
+):
+    order = _chosen_order(other_expert_user, intake_submitted_at=timezone.now())
+    services.claim(order, expert=other_expert_user.expert, actor=other_expert_user)
+    if who == "an admin":
+        client.force_login(admin_user)
+        client.post(
+            "/admin/orders/order/", {"action": "return_to_queue", "_selected_action": [order.pk]}
+        )
+    else:
+        client.force_login(other_expert_user)
+        client.post(f"/desk/commande/{order.public_id}/rendre/")
+    order.refresh_from_db()
+    assert (order.status, order.reserved_until) == (Order.Status.PAID, None)
+    # Still within the 24 hours, another expert takes it.
+    client.force_login(expert_user)
+    client.post(f"/desk/commande/{order.public_id}/prendre/")
+    order.refresh_from_db()
+    assert order.assigned_expert == expert_user.expert
+
+
 def test_the_house_expert_reserves_nothing(db):
     house = factories.ExpertFactory(is_house=True, user=None)
     order = factories.OrderFactory(expert=house)
