@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from billing.models import CreditNote, Invoice, Refund
+from experts.models import Expert
 from orders import notices
 from orders.intake_keys import intake_key
 from orders.models import EmailFailure, Notice, Order
@@ -173,6 +174,21 @@ def send_rejection_to_expert(order_id: int) -> bool:
         "expert_rejection",
         order.assigned_expert.email,
         context,
+        order=order,
+        language=settings.LANGUAGE_CODE,
+    )
+
+
+def send_order_taken_back_to_expert(order_id: int, expert_id: int) -> bool:
+    """An admin put the order this expert held back in the queue: they hear it from us."""
+    order = Order.objects.filter(pk=order_id).first()
+    expert = Expert.objects.filter(pk=expert_id).first()
+    if order is None or expert is None or not expert.email:
+        return False
+    return _send(
+        "expert_order_taken_back",
+        expert.email,
+        {"expert": expert},
         order=order,
         language=settings.LANGUAGE_CODE,
     )

@@ -111,3 +111,13 @@ def send_expert_rejection_email(order_id: int, revision: int) -> bool:
         "expert_rejection",
         partial(emails.send_rejection_to_expert, order_id),
     )
+
+
+@retried_task(**EMAIL_RETRIES, give_up=_gave_up("expert_order_taken_back"))
+def send_expert_taken_back_email(order_id: int, expert_id: int, request_id: str) -> bool:
+    """One per take-back (`request_id`): an order may be taken back from two experts in turn."""
+    return send_once(
+        f"expert_order_taken_back:{order_id}:{request_id}",
+        "expert_order_taken_back",
+        partial(emails.send_order_taken_back_to_expert, order_id, expert_id),
+    )

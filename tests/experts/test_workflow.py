@@ -60,6 +60,14 @@ def test_return_to_queue_unassigns_the_order(client, expert_user, processing_ord
     assert processing_order.events.last().to_status == Order.Status.PAID
 
 
+def test_an_expert_who_gives_an_order_back_gets_no_email(
+    client, expert_user, processing_order, mailoutbox
+):
+    client.force_login(expert_user)
+    client.post(f"/desk/commande/{processing_order.public_id}/rendre/")
+    assert mailoutbox == []
+
+
 def test_only_the_assigned_expert_may_return_an_order(client, other_expert_user, processing_order):
     client.force_login(other_expert_user)
     response = client.post(f"/desk/commande/{processing_order.public_id}/rendre/", follow=True)
@@ -69,7 +77,7 @@ def test_only_the_assigned_expert_may_return_an_order(client, other_expert_user,
 
 
 def test_an_admin_takes_an_order_back_from_an_expert_who_cannot_finish_it(
-    client, admin_user, expert_user, other_expert_user, processing_order
+    client, admin_user, expert_user, other_expert_user, processing_order, mailoutbox
 ):
     def take_back(*orders: Order) -> str:
         client.force_login(admin_user)
@@ -93,6 +101,11 @@ def test_an_admin_takes_an_order_back_from_an_expert_who_cannot_finish_it(
     untouched.refresh_from_db()
     assert untouched.status == Order.Status.PAID
     assert untouched.events.count() == 0
+    # The expert it was taken from hears of it, once.
+    (message,) = mailoutbox
+    assert message.to == [expert_user.expert.email]
+    assert message.subject == f"Commande {processing_order.number} remise dans la file"
+    assert "un autre expert la terminera" in message.body
     # Another expert takes it and finds what was written.
     client.force_login(other_expert_user)
     client.post(f"/desk/commande/{processing_order.public_id}/prendre/")
