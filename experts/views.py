@@ -54,7 +54,7 @@ from orders.exceptions import (
     ValidationRefused,
 )
 from orders.models import Order, OrderPhoto, Reading, ReadingVersion, is_late
-from orders.sections import BY_NAME, Kind, sections_for_level
+from orders.sections import BY_NAME, Kind, Section, sections_for_level
 from orders.svg import sanitize_svg_or_empty
 
 logger = logging.getLogger(__name__)
@@ -472,6 +472,7 @@ def _render_order(
     order: Order,
     *,
     content_form: ContentForm | None = None,
+    missing: list[Section] | None = None,
     reject_form: RejectForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -485,7 +486,11 @@ def _render_order(
     )
     wrote_it = reading.written_by(request.user)
     awaiting = order.status == Status.AWAITING_VALIDATION
-    if can_edit and content_form is None:
+    if can_edit and content_form is None and missing:
+        content_form = ContentForm.marking_missing(
+            reading.texts, level=order.level, missing=missing
+        )
+    elif can_edit and content_form is None:
         content_form = ContentForm(level=order.level, initial=reading.texts)
     now = timezone.now()
     context = {
@@ -654,11 +659,7 @@ def _submit(request: HttpRequest, order: Order, *, saved: bool = False) -> HttpR
         messages.error(request, message % {"labels": incomplete.labels})
         # The editor again, as saved, with what is missing said at its field.
         order = _desk_order(order.public_id)
-        reading = order.reading_or_none or Reading(order=order)
-        form = ContentForm.marking_missing(
-            reading.texts, level=order.level, missing=incomplete.missing
-        )
-        return _render_order(request, order, content_form=form, status=400)
+        return _render_order(request, order, missing=incomplete.missing, status=400)
     except TransitionRefused as refusal:
         messages.error(request, refusal.message)
         return _back(order)

@@ -386,6 +386,17 @@ def return_to_queue(order: Order, *, actor, note: str = "") -> None:
     )
 
 
+def take_back(order: Order, *, actor) -> None:
+    """An admin puts an order in preparation back in the queue, for an expert who cannot finish
+    it: what they wrote stays for the next one, and they hear of it (order_taken_back)."""
+    expert = order.assigned_expert
+    note = _("Retirée à %(expert)s") % {"expert": expert.name if expert else ""}
+    with transaction.atomic():
+        return_to_queue(order, actor=actor, note=note)
+        if expert is not None:
+            signals.order_taken_back.send(sender=Order, order=order, expert=expert)
+
+
 def reading_of(order: Order) -> Reading:
     """The order's reading, created empty the first time someone writes to it."""
     reading = order.reading_or_none

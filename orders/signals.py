@@ -17,6 +17,8 @@ reading_delivered = Signal()
 reading_rejected = Signal()  # and revision=<the reading's revision count after the rejection>
 # The client's form arrived for the first time while the order is reserved to their chosen expert.
 reserved_order_ready = Signal()
+# An admin took an order in preparation from its expert (and expert=<that expert>).
+order_taken_back = Signal()
 # Money the admins hear of (ops alerts them): a pending order's payment failed; a verified event
 # disagrees with the order (and reason=<what disagrees>); its dispute changed (and note=<the
 # history line: the dispute's state and detail>).

@@ -1,13 +1,21 @@
 """The e-mails and notices that answer an order's events (orders/signals.py) and a refund's
 (billing/signals.py), enqueued in the transaction of the change that sent them."""
 
+import uuid
+
 from django.dispatch import receiver
 
 from billing.signals import refund_succeeded
 from operations.tasks import enqueue
 from orders import notices
 from orders.models import Notice
-from orders.signals import order_paid, reading_delivered, reading_rejected, reserved_order_ready
+from orders.signals import (
+    order_paid,
+    order_taken_back,
+    reading_delivered,
+    reading_rejected,
+    reserved_order_ready,
+)
 from sanctuaire import tasks
 
 
@@ -38,3 +46,8 @@ def email_chosen_expert(sender, order, **kwargs) -> None:
 @receiver(reading_rejected)
 def email_rejected_author(sender, order, revision, **kwargs) -> None:
     enqueue(tasks.send_expert_rejection_email, order.pk, revision)
+
+
+@receiver(order_taken_back)
+def email_expert_taken_back(sender, order, expert, **kwargs) -> None:
+    enqueue(tasks.send_expert_taken_back_email, order.pk, expert.pk, uuid.uuid4().hex)

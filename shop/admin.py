@@ -628,18 +628,8 @@ class OrderAdmin(admin.ModelAdmin):
         for order in queryset.filter(status=Order.Status.PROCESSING).select_related(
             "assigned_expert"
         ):
-            expert = order.assigned_expert
-            note = _("Retirée à %(expert)s") % {"expert": expert.name if expert else ""}
             try:
-                with transaction.atomic():
-                    order_services.return_to_queue(order, actor=request.user, note=note)
-                    if expert is not None:  # told by e-mail, with the change or not at all
-                        enqueue(
-                            tasks.send_expert_taken_back_email,
-                            order.pk,
-                            expert.pk,
-                            uuid.uuid4().hex,
-                        )
+                order_services.take_back(order, actor=request.user)
             except TransitionRefused:
                 continue  # its expert submitted or released it meanwhile
             returned += 1
