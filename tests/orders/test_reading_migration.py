@@ -14,9 +14,7 @@ AT = dt.datetime(2025, 3, 4, 10, 0, tzinfo=dt.UTC)
 
 def _migrate(target: tuple[str, str]):
     """Migrate to `target`; returns the models as they are there."""
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return MigrationExecutor(connection).loader.project_state([target]).apps
+    return MigrationExecutor(connection).migrate([target]).apps
 
 
 def _latest() -> None:
