@@ -1,6 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import LogoutView
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from experts import views
 
@@ -20,10 +20,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="experts/password_reset_confirm.html",
-            success_url=reverse_lazy("experts:password_reset_complete"),
-        ),
+        views.DeskPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

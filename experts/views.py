@@ -11,7 +11,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
@@ -75,7 +75,15 @@ PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 MANDALA_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
-class DeskLoginView(LoginView):
+class RefusedWith400:
+    """Django's auth views answer a refused form with 200; like every other form of the site,
+    the desk's answer 400, the messages at the fields."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class DeskLoginView(RefusedWith400, LoginView):
     template_name = "experts/login.html"
     authentication_form = DeskLoginForm
     next_page = reverse_lazy("experts:queue")
@@ -86,7 +94,7 @@ class DeskLoginView(LoginView):
         return response
 
 
-class DeskPasswordResetView(PasswordResetView):
+class DeskPasswordResetView(RefusedWith400, PasswordResetView):
     """Django's reset page; the e-mail is the worker's (experts.tasks), whatever the address."""
 
     template_name = "experts/password_reset.html"
@@ -101,6 +109,11 @@ class DeskPasswordResetView(PasswordResetView):
             get_language() or "",
         )
         return redirect(self.get_success_url())
+
+
+class DeskPasswordResetConfirmView(RefusedWith400, PasswordResetConfirmView):
+    template_name = "experts/password_reset_confirm.html"
+    success_url = reverse_lazy("experts:password_reset_complete")
 
 
 # --- Lists ------------------------------------------------------------------------------------

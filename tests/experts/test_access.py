@@ -138,7 +138,7 @@ def test_login_with_a_wrong_password_says_so_in_french(client, expert_user):
     response = client.post(
         "/desk/connexion/", {"username": expert_user.username, "password": "mauvais"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "Adresse e-mail ou mot de passe incorrect." in body
     assert "nom d’utilisateur" not in body.replace("&#x27;", "’").replace("'", "’")

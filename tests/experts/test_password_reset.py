@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
@@ -74,5 +75,24 @@ def test_a_used_link_says_so(client):
 
 
 def test_an_empty_login_asks_for_the_email_address(client):
-    body = client.post("/desk/connexion/", {"username": "", "password": ""}).content.decode()
+    response = client.post("/desk/connexion/", {"username": "", "password": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
     assert "Indiquez l’adresse e-mail de votre compte d’expert." in body.replace("&#x27;", "’")
+
+
+def test_refused_reset_forms_answer_400_with_the_message_at_the_field(client, expert_user):
+    response = client.post("/desk/mot-de-passe/", {"email": "pas-une-adresse"})
+    assert response.status_code == 400
+    assert "Cette adresse e-mail n’est pas valide." in response.content.decode()
+
+    client.post("/desk/mot-de-passe/", {"email": expert_user.email})
+    form_page = client.get(link_in(mail.outbox[-1], "/desk/mot-de-passe/"), follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "lune-nouvelle-2031", "new_password2": "lune-pleine-2031"},
+    )
+    assert response.status_code == 400
+    assert "Les deux mots de passe ne correspondent pas." in response.content.decode()
+    expert_user.refresh_from_db()
+    assert expert_user.check_password("motdepasse-lumira")  # unchanged

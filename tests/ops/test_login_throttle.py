@@ -34,7 +34,9 @@ def test_twenty_bad_passwords_lock_the_account_from_that_address(
         response = _login(client, url, user.username, "wrong")
         assert LOCKED not in response.content.decode()
     refused = _login(client, url, user.username, PASSWORD)
-    assert refused.status_code == 200  # the form again, with the reason
+    # The form again, with the reason: 400 on the desk, like the site's other forms; Django's
+    # admin keeps its own 200.
+    assert refused.status_code == (400 if url.startswith("/desk/") else 200)
     assert LOCKED in refused.content.decode()
     assert "_auth_user_id" not in client.session
     # Another address is not locked out of the same account.
