@@ -169,16 +169,12 @@ class Journey:
         self.picture(step)
         self.check_accessibility()
 
-    def _first_of_its_kind(self) -> bool:
+    @staticmethod
+    def _first_of_its_kind(shape: str) -> bool:
         """True the first time this test run meets a page of this shape (the same elements,
-        classes, roles, states, labels and empty or not, whatever the language): axe's rules judge the markup, so a page built
-        the same way as one already checked would give the same answer, only later."""
-        shape = self.page.evaluate(
-            """() => [...document.querySelectorAll('*')].map(el => [el.tagName, el.className,
-                el.getAttribute('role'), el.getAttribute('type'), el.getAttribute('aria-invalid'),
-                el.getAttribute('aria-label') !== null, el.getAttribute('alt') !== null,
-                el.hidden, el.textContent.trim() !== ''].join('|')).join('\\n')"""
-        )
+        classes, roles, states, labels and empty or not, whatever the language): axe's rules
+        judge the markup, so a page built the same way as one already checked would give the
+        same answer, only later."""
         CHECKED_SHAPES.mkdir(exist_ok=True)
         try:
             (CHECKED_SHAPES / hashlib.sha256(shape.encode()).hexdigest()).touch(exist_ok=False)
@@ -209,20 +205,32 @@ class Journey:
         """One h1, a language, labelled fields; then, on a page of a new shape, a phone's width
         and axe-core's WCAG 2 AA rules (when it is installed)."""
         page = self.page
-        assert page.locator("html").get_attribute("lang") == self.lang, page.url
-        assert page.locator("h1").count() == 1, page.url
-        leftovers = left_in_other_language(page.locator("body").inner_text(), self.lang)
+        # What the checks read, in one call to the browser.
+        found = page.evaluate(
+            """() => ({
+                lang: document.documentElement.getAttribute('lang'),
+                h1: document.querySelectorAll('h1').length,
+                text: document.body.innerText,
+                unlabelled: [...document.querySelectorAll('input, select, textarea')]
+                    .filter(el => !['hidden', 'submit', 'button'].includes(el.type))
+                    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+                    .map(el => el.name),
+                shape: [...document.querySelectorAll('*')].map(el => [el.tagName, el.className,
+                    el.getAttribute('role'), el.getAttribute('type'), el.getAttribute('aria-invalid'),
+                    el.getAttribute('aria-label') !== null, el.getAttribute('alt') !== null,
+                    el.hidden, el.textContent.trim() !== ''].join('|')).join('\\n'),
+            })"""
+        )
+        assert found["lang"] == self.lang, page.url
+        assert found["h1"] == 1, page.url
+        leftovers = left_in_other_language(found["text"], self.lang)
         assert leftovers == [], f"{page.url}: not in {self.lang}: {leftovers}"
         assert self.outside == [], f"requests leaving the machine: {self.outside}"
         assert self.errors == [], f"errors in the browser: {self.errors}"
-        unlabelled = page.evaluate(
-            """() => [...document.querySelectorAll('input, select, textarea')]
-                .filter(el => !['hidden', 'submit', 'button'].includes(el.type))
-                .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
-                .map(el => el.name)"""
+        assert found["unlabelled"] == [], (
+            f"{page.url}: fields without a label: {found['unlabelled']}"
         )
-        assert unlabelled == [], f"{page.url}: fields without a label: {unlabelled}"
-        if not self._first_of_its_kind():
+        if not self._first_of_its_kind(found["shape"]):
             return
         self._fits_a_phone()
         if AXE.exists():
