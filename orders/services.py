@@ -36,6 +36,7 @@ from orders.models import (
     OrderEvent,
     Reading,
     ReadingVersion,
+    format_cents,
     missing_sections,
 )
 from orders.sections import FILE_SECTIONS, Kind, sections_for_level
@@ -118,13 +119,22 @@ def create_order(
                     language=translation.get_language() or settings.LANGUAGE_CODE,
                 )
                 OrderEvent.objects.create(
-                    order=order, to_status=Status.PENDING, source="checkout", note=offer.slug
+                    order=order,
+                    to_status=Status.PENDING,
+                    source="checkout",
+                    note=_offer_note(offer),
                 )
             return order
         except IntegrityError:
             # 31^5 numbers a day: a collision is rare, a second one rarer still.
             logger.warning("order number collision, drawing another")
     raise RuntimeError("could not allocate an order number")
+
+
+def _offer_note(offer: Offer) -> str:
+    """What was bought, at what price, as the history shows it to the team (in French)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{offer.name}, {format_cents(offer.price_cents, offer.currency)}"
 
 
 def attach_payment_intent(order: Order, payment_intent_id: str, payment_status: str) -> None:

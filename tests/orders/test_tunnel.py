@@ -492,3 +492,21 @@ def test_a_refused_tunnel_form_shows_the_visitors_answers_and_errors(client):
     body = client.post("/commande/", {"offer": "mystique", "email": "pas-un-mail"}).content.decode()
     assert "Cette adresse e-mail n’est pas valide." in body
     assert 'value="pas-un-mail"' in body
+
+
+def test_the_history_records_what_was_bought_at_what_price_in_french(client):
+    client.post(
+        "/commande/",
+        {
+            "offer": "integrale",
+            "email": "lea@example.com",
+            "first_name": "Léa",
+            "last_name": "Martin",
+            "expert": "expert-lumira",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    order = Order.objects.get(email="lea@example.com")
+    assert order.language == "en"
+    (event,) = order.events.all()
+    assert (event.source, event.note) == ("checkout", f"{order.offer_name}, 149,00\u00a0€")
