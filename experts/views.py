@@ -77,7 +77,7 @@ MANDALA_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 class RefusedWith400:
     """Django's auth views answer a refused form with 200; like every other form of the site,
-    the desk's answer 400, the messages at the fields."""
+    the desk's views answer 400, with the messages at the fields."""
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
