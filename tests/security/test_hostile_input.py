@@ -30,7 +30,7 @@ from orders.access import SESSION_KEY
 from orders.models import Order, OrderEvent
 from payments.models import DemoIntent, ProcessedEvent
 from shop.forms import ConsentForm, DemoCardForm
-from tests.factories import CONSENT, ExpertFactory, OrderFactory
+from tests.factories import CONSENT, ExpertFactory, OrderFactory, UserFactory
 from tests.security.strategies import (
     content_types,
     digits,
@@ -359,6 +359,17 @@ def _desk(action: str, status: str) -> Callable[[Client], str]:
     return path
 
 
+def _logged_in_client(path: str) -> Callable[[Client], str]:
+    """`path` for a logged-in client, whose form it shows (not the login page)."""
+
+    def logged_in(client: Client) -> str:
+        client.force_login(UserFactory())
+        assert client.get(path).status_code == 200
+        return path
+
+    return logged_in
+
+
 FORMS = [
     HostileForm(
         "checkout",
@@ -440,6 +451,26 @@ FORMS = [
         fields={"email": st.emails()},
         accepted=lambda response, data: False,  # a reset request never touches an order
         allowed_statuses=frozenset({302, 400}),  # sent (whatever the address), or refused
+    ),
+    HostileForm(
+        "desk login",
+        path=lambda client: "/desk/connexion/",
+        fields={"username": st.emails(), "password": form_values},
+        accepted=lambda response, data: False,  # a login never touches an order
+        # No drawn password is an expert's: always the form again, with its message (a
+        # lock-out after 20 failures included).
+        allowed_statuses=frozenset({400}),
+    ),
+    HostileForm(
+        "sanctuaire profile",
+        path=_logged_in_client("/sanctuaire/profil/"),
+        fields={
+            "first_name": form_values,
+            "last_name": form_values,
+            "date_of_birth": st.dates().map(str) | text,
+        },
+        accepted=lambda response, data: False,  # the profile is not an order
+        allowed_statuses=frozenset({302, 400}),
     ),
     HostileForm(
         "desk reject",
