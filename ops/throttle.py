@@ -55,7 +55,11 @@ class ThrottledLoginMixin:
     """For an AuthenticationForm: refuse while locked, count each failure, clear on success."""
 
     def clean(self):
-        username = str(self.data.get("username", ""))
+        username = self.cleaned_data.get("username")
+        if username is None:
+            # Refused at the field (missing, or text no database column holds, such as a NUL
+            # byte): not a password tried, and nothing to look up.
+            return super().clean()
         ip_address = client_ip(self.request) if self.request is not None else None
         if is_locked(username, ip_address):
             raise forms.ValidationError(LOCKED, code="locked")

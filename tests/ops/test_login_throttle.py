@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
+from ops.models import LoginFailure
 from tests.factories import ExpertFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +115,14 @@ def test_the_sanctuaire_link_limit_counts_the_client_behind_the_proxy(settings, 
         "/sanctuaire/connexion/", {"email": "y@example.com"}, HTTP_X_FORWARDED_FOR="203.0.113.6"
     )
     assert other.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("url", "status"), [("/desk/connexion/", 400), ("/admin/login/", 200)], ids=["desk", "admin"]
+)
+def test_a_username_no_database_can_hold_is_refused_at_the_field(client, url, status):
+    """A NUL byte: PostgreSQL refuses it in any query, so the throttle must never look it up."""
+    response = _login(client, url, "lea\x00@example.com", "wrong")
+    assert response.status_code == status
+    assert "Le caractère nul n’est pas autorisé." in response.content.decode()
+    assert not LoginFailure.objects.exists()
