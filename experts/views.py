@@ -115,6 +115,13 @@ class DeskPasswordResetConfirmView(RefusedWith400, PasswordResetConfirmView):
     template_name = "experts/password_reset_confirm.html"
     success_url = reverse_lazy("experts:password_reset_complete")
 
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
+        if self.request.method == "POST" and not self.validlink:
+            # A new password sent through a used or expired link: refused, the page says why.
+            response.status_code = 400
+        return response
+
 
 # --- Lists ------------------------------------------------------------------------------------
 

@@ -96,3 +96,14 @@ def test_refused_reset_forms_answer_400_with_the_message_at_the_field(client, ex
     assert "Les deux mots de passe ne correspondent pas." in response.content.decode()
     expert_user.refresh_from_db()
     assert expert_user.check_password("motdepasse-lumira")  # unchanged
+
+
+def test_a_new_password_sent_through_a_used_link_is_refused(client, expert_user):
+    response = client.post(
+        "/desk/mot-de-passe/MQ/invalide-token/",
+        {"new_password1": "lune-nouvelle-2031", "new_password2": "lune-nouvelle-2031"},
+    )
+    assert response.status_code == 400
+    assert "Ce lien a déjà servi ou a expiré." in response.content.decode()
+    expert_user.refresh_from_db()
+    assert expert_user.check_password("motdepasse-lumira")

@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpResponse
 from django.test import Client
 from django.utils.datastructures import MultiValueDict
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -359,15 +362,27 @@ def _desk(action: str, status: str) -> Callable[[Client], str]:
     return path
 
 
-def _logged_in_client(path: str) -> Callable[[Client], str]:
-    """`path` for a logged-in client, whose form it shows (not the login page)."""
+def _logged_in_client(path: str, shown_on: str = "") -> Callable[[Client], str]:
+    """`path` for a logged-in client, to whom the page with its form (`shown_on`, by default
+    `path` itself) opens: not the login page."""
 
     def logged_in(client: Client) -> str:
         client.force_login(UserFactory())
-        assert client.get(path).status_code == 200
+        assert client.get(shown_on or path).status_code == 200
         return path
 
     return logged_in
+
+
+def _desk_new_password(client: Client) -> str:
+    """The page an expert's reset link opens, where the new password is typed twice."""
+    user = ExpertFactory().user
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = f"/desk/mot-de-passe/{uid}/{default_token_generator.make_token(user)}/"
+    page = client.get(link, follow=True)
+    assert page.status_code == 200
+    assert "new_password1" in page.content.decode()
+    return page.redirect_chain[-1][0]
 
 
 FORMS = [
@@ -470,6 +485,20 @@ FORMS = [
             "date_of_birth": st.dates().map(str) | text,
         },
         accepted=lambda response, data: False,  # the profile is not an order
+        allowed_statuses=frozenset({302, 400}),
+    ),
+    HostileForm(
+        "sanctuaire deletion",
+        path=_logged_in_client("/sanctuaire/mes-donnees/suppression/", "/sanctuaire/mes-donnees/"),
+        fields={"confirm": st.sampled_from(["on", "", "false"])},
+        accepted=lambda response, data: False,  # a request, recorded apart from the orders
+        allowed_statuses=frozenset({302, 400}),
+    ),
+    HostileForm(
+        "desk new password",
+        path=_desk_new_password,
+        fields={"new_password1": form_values, "new_password2": form_values},
+        accepted=lambda response, data: False,  # a password is not an order
         allowed_statuses=frozenset({302, 400}),
     ),
     HostileForm(
