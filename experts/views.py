@@ -494,6 +494,7 @@ def _render_order(
     content_form: ContentForm | None = None,
     missing: list[Section] | None = None,
     reject_form: RejectForm | None = None,
+    approve_form: ApproveForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     expert_pk = request.expert.pk if request.expert is not None else None
@@ -540,7 +541,7 @@ def _render_order(
         "content_form": content_form if can_edit else None,
         "generate_form": GenerateForm(initial={"instructions": reading.instructions}),
         "reject_form": reject_form or RejectForm(),
-        "approve_form": ApproveForm(),
+        "approve_form": approve_form or ApproveForm(),
         "intake": _intake(order),
         "photos": order.photos.all(),
         "sections": _sections(order, reading, content_form if can_edit else None),
@@ -561,6 +562,15 @@ def order_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _back(order: Order) -> HttpResponse:
     return redirect("experts:order", public_id=order.public_id)
+
+
+def _refused_review(request: HttpRequest, order: Order, target: str, **form) -> HttpResponse:
+    """A validator's form refused: the order's page again, the message at the field (400),
+    while the reading still waits; once it has moved on, why it can no longer go to `target`."""
+    if order.status == Status.AWAITING_VALIDATION:
+        return _render_order(request, order, status=400, **form)
+    messages.error(request, TransitionRefused(order.status, target).message)
+    return _back(order)
 
 
 @expert_required
@@ -694,9 +704,10 @@ def _submit(request: HttpRequest, order: Order, *, saved: bool = False) -> HttpR
 def approve_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
     form = ApproveForm(request.POST)
-    notes = form.cleaned_data["notes"] if form.is_valid() else ""
+    if not form.is_valid():
+        return _refused_review(request, order, Status.COMPLETED, approve_form=form)
     try:
-        order_services.approve(order, validator=request.user, notes=notes)
+        order_services.approve(order, validator=request.user, notes=form.cleaned_data["notes"])
     except ValidationRefused as refusal:
         messages.error(request, refusal.message)
         return _back(order)
@@ -717,10 +728,7 @@ def reject_order(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        if order.status == Status.AWAITING_VALIDATION:
-            return _render_order(request, order, reject_form=form, status=400)
-        messages.error(request, TransitionRefused(order.status, Status.PROCESSING).message)
-        return _back(order)
+        return _refused_review(request, order, Status.PROCESSING, reject_form=form)
     try:
         order_services.reject(order, validator=request.user, reason=form.cleaned_data["reason"])
     except ValidationRefused as refusal:

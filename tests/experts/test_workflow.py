@@ -197,6 +197,21 @@ def test_rejecting_without_a_reason_is_refused_at_the_field(
     assert processing_order.reading.revision_count == 0
 
 
+def test_approval_notes_too_long_are_refused_at_the_field_not_dropped(
+    client, expert_user, other_expert_user, processing_order
+):
+    fill_content(processing_order)
+    services.submit_for_validation(processing_order, actor=expert_user)
+    client.force_login(other_expert_user)
+    response = client.post(
+        f"/desk/commande/{processing_order.public_id}/valider/", {"notes": "Très juste. " * 200}
+    )
+    assert response.status_code == 400
+    assert "comporte au plus 2000 caractères" in response.content.decode()
+    processing_order.refresh_from_db()
+    assert processing_order.status == Order.Status.AWAITING_VALIDATION
+
+
 def test_the_rejection_reason_is_shown_to_the_expert(
     client, expert_user, other_expert_user, processing_order
 ):
