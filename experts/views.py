@@ -495,6 +495,7 @@ def _render_order(
     missing: list[Section] | None = None,
     reject_form: RejectForm | None = None,
     approve_form: ApproveForm | None = None,
+    generate_form: GenerateForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     expert_pk = request.expert.pk if request.expert is not None else None
@@ -539,7 +540,8 @@ def _render_order(
         "versions": _versions(versions),
         "generator_ready": generation.is_configured(),
         "content_form": content_form if can_edit else None,
-        "generate_form": GenerateForm(initial={"instructions": reading.instructions}),
+        "generate_form": generate_form
+        or GenerateForm(initial={"instructions": reading.instructions}),
         "reject_form": reject_form or RejectForm(),
         "approve_form": approve_form or ApproveForm(),
         "intake": _intake(order),
@@ -644,6 +646,11 @@ def generate_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
     form = GenerateForm(request.POST)
     if not form.is_valid():
+        mine = order.status == Status.PROCESSING and order.assigned_expert_id == request.expert.pk
+        if mine and generation.is_configured():
+            # The page again, where the form is, with the instructions as typed and the
+            # message at their field.
+            return _render_order(request, order, generate_form=form, status=400)
         messages.error(
             request, _("Les instructions sont trop longues (4 000 caractères au maximum).")
         )

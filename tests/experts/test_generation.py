@@ -161,6 +161,23 @@ def test_generate_without_a_configured_generator_is_refused(
     assert "Générer</button>" not in page
 
 
+def test_instructions_too_long_come_back_as_typed_with_the_message_at_the_field(
+    client, expert_user, processing_order, generator_settings
+):
+    generator_settings.GENERATION_WEBHOOK_URL = "http://127.0.0.1:9/never-called"
+    client.force_login(expert_user)
+    typed = "Insister sur la lune. " * 200  # 4,400 characters
+    response = client.post(
+        f"/desk/commande/{processing_order.public_id}/generer/", {"instructions": typed}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "comporte au plus 4000 caractères" in page
+    assert "Insister sur la lune." in page
+    processing_order.refresh_from_db()
+    assert processing_order.reading_or_none is None  # nothing asked of the generator
+
+
 def test_only_the_assigned_expert_may_generate(
     client, other_expert_user, processing_order, generator_settings,
     django_capture_on_commit_callbacks,
