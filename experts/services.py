@@ -30,8 +30,17 @@ class WorkRefused(Exception):
         self.message = message
 
 
-def ensure_can_work(order: Order, expert: Expert) -> None:
+def can_work(order: Order, expert: Expert | None) -> bool:
     """Content is written by the expert who claimed the order, while it is in preparation."""
+    return (
+        expert is not None
+        and order.status == Order.Status.PROCESSING
+        and order.assigned_expert_id == expert.pk
+    )
+
+
+def ensure_can_work(order: Order, expert: Expert) -> None:
+    """`can_work`, or why not."""
     if order.status != Order.Status.PROCESSING:
         raise WorkRefused(_("Le contenu ne se modifie que pendant la préparation de la commande."))
     if order.assigned_expert_id != expert.pk:

@@ -42,7 +42,7 @@ from experts.forms import (
 )
 from experts.history import history
 from experts.models import Expert
-from experts.services import WorkRefused, save_content
+from experts.services import WorkRefused, can_work, save_content
 from experts.templatetags.desk import span, time_left
 from lumira.fragments import cached_fragment
 from operations.tasks import enqueue
@@ -500,7 +500,7 @@ def _render_order(
 ) -> HttpResponse:
     expert_pk = request.expert.pk if request.expert is not None else None
     is_mine = expert_pk is not None and order.assigned_expert_id == expert_pk
-    can_edit = order.status == Status.PROCESSING and is_mine
+    can_edit = can_work(order, request.expert)
     # Nobody wrote anything yet: an empty reading to show, saved by the first write.
     reading = order.reading_or_none or Reading(order=order)
     versions = (
@@ -619,7 +619,7 @@ def save_order_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
     form = ContentForm(request.POST, request.FILES, level=order.level)
     if not form.is_valid():
-        if order.status == Status.PROCESSING and order.assigned_expert_id == request.expert.pk:
+        if can_work(order, request.expert):
             messages.error(
                 request, _("Le contenu n’a pas été enregistré : corrigez les champs signalés.")
             )
@@ -646,8 +646,7 @@ def generate_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
     form = GenerateForm(request.POST)
     if not form.is_valid():
-        mine = order.status == Status.PROCESSING and order.assigned_expert_id == request.expert.pk
-        if mine and generation.is_configured():
+        if can_work(order, request.expert) and generation.is_configured():
             # The page again, where the form is, with the instructions as typed and the
             # message at their field.
             return _render_order(request, order, generate_form=form, status=400)
