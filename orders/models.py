@@ -608,7 +608,8 @@ class OrderEvent(models.Model):
         verbose_name_plural = _("historique")
 
     def __str__(self) -> str:
-        return f"{self.order_id}: {self.from_status or '∅'} → {self.to_status}"
+        # The admin titles each row of an order's history with this: the statuses' labels.
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
@@ -673,4 +674,4 @@ class Notice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order_id}: {self.kind} / {self.channel}"
+        return f"{self.get_kind_display()} ({self.get_channel_display()})"

@@ -1,11 +1,12 @@
 """The order admin in French and in euros (SPEC §7): columns, flags, the reading read-only."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from orders.models import Order
+from orders.models import Notice, Order, OrderEvent
 from tests.factories import ExpertFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,19 @@ def test_the_order_page_keeps_the_reading_read_only_and_collapsed(admin_client):
     assert f'href="/admin/orders/order/{order.pk}/rembourser/"' in body
     for label in ["Remboursements", "Consentements", "Remboursé", "Historique"]:
         assert label.lower() in body.lower()
+
+
+def test_history_and_notice_rows_are_titled_with_their_french_labels(admin_client):
+    order = OrderFactory(status=Order.Status.PAID)
+    OrderEvent.objects.create(order=order, to_status=Order.Status.PENDING, source="checkout")
+    OrderEvent.objects.create(
+        order=order, from_status=Order.Status.PENDING, to_status=Order.Status.PAID, source="demo"
+    )
+    Notice.objects.create(order=order, kind=Notice.Kind.PAYMENT, channel=Notice.Channel.EMAIL)
+    body = admin_client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    # Django's tabular inline titles each row with the object's str(), above its columns.
+    titles = re.findall(r'<td class="original">\s*<p>\s*(.*?)\s*</p>', body, re.S)
+    assert "— → En attente de paiement" in titles
+    assert "En attente de paiement → Payée" in titles
+    assert "Paiement reçu (E-mail)" in titles
+    assert not [title for title in titles if "pending" in title or "payment" in title]
