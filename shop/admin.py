@@ -136,6 +136,9 @@ class OrderEventInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OrderEvent]:
+        return super().get_queryset(request).select_related("actor")
+
     @admin.display(description=_("origine"))
     def origin(self, event: OrderEvent) -> str:
         return EVENT_SOURCES.get(event.source, event.source) or "—"
@@ -169,6 +172,10 @@ class OrderPhotoInline(admin.TabularInline):
     can_delete = False
     fields = ["public_id", "content_type", "size_bytes", "width", "height", "created_at"]
     readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OrderPhoto]:
+        # Each row is titled with its str(), which names the order.
+        return super().get_queryset(request).select_related("order")
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -332,6 +339,9 @@ class RefundInline(admin.TabularInline):
     fields = ["created_at", "amount", "reason", "actor", "source", "status", "stripe_refund_id"]
     readonly_fields = fields
     verbose_name_plural = _("remboursements")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Refund]:
+        return super().get_queryset(request).select_related("order", "actor")
 
     @admin.display(description=_("montant"))
     def amount(self, refund: Refund) -> str:

@@ -4,10 +4,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from orders.models import Notice, Order, OrderEvent
-from tests.factories import ExpertFactory, OrderFactory
+from billing.models import Refund
+from orders.models import Notice, Order, OrderEvent, OrderPhoto
+from tests.factories import ExpertFactory, OrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +74,24 @@ def test_history_and_notice_rows_are_titled_with_their_french_labels(admin_clien
     assert "En attente de paiement → Payée" in titles
     assert "Paiement reçu (E-mail)" in titles
     assert not [title for title in titles if "pending" in title or "payment" in title]
+
+
+def test_the_order_page_reads_its_rows_in_a_fixed_number_of_queries(admin_client):
+    order = OrderFactory(status=Order.Status.PAID, reading__texts={"reading": "Texte"})
+    url = f"/admin/orders/order/{order.pk}/change/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries()
+    for index in range(4):
+        actor = UserFactory(is_staff=True)
+        Refund.objects.create(order=order, amount_cents=100, currency="eur", actor=actor)
+        OrderPhoto.objects.create(
+            order=order, file=f"p{index}.jpg", content_type="image/jpeg", size_bytes=1
+        )
+        OrderEvent.objects.create(order=order, to_status=Order.Status.PAID, actor=actor)
+    # Each row names its order or its actor: read with the rows, not once per row.
+    assert queries() == few
