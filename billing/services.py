@@ -32,8 +32,9 @@ def next_number(kind: str, year: int) -> tuple[int, str]:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("document numbers are allocated inside the caller's transaction")
-    DocumentSequence.objects.get_or_create(kind=kind, year=year)
-    sequence = DocumentSequence.objects.select_for_update().get(kind=kind, year=year)
+    sequence, _created = DocumentSequence.objects.select_for_update().get_or_create(
+        kind=kind, year=year
+    )
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return sequence.last_number, f"{PREFIXES[kind]}-{year}-{sequence.last_number:05d}"

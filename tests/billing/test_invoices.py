@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -150,6 +151,18 @@ def test_fifty_concurrent_payments_get_fifty_consecutive_numbers():
     sequences = sorted(Invoice.objects.values_list("sequence", flat=True))
     assert sequences == list(range(1, 51))
     assert Order.objects.filter(status="paid").count() == 50
+
+
+def test_a_number_is_read_and_locked_in_one_statement_once_its_year_has_begun():
+    _pay(OrderFactory())  # the year's sequence exists from here on
+    with CaptureQueriesContext(connection) as captured:
+        _pay(OrderFactory())
+    statements = [
+        q["sql"] for q in captured.captured_queries if "billing_documentsequence" in q["sql"]
+    ]
+    assert [sql.split()[0] for sql in statements] == ["SELECT", "UPDATE"]
+    if connection.vendor == "postgresql":
+        assert statements[0].endswith("FOR UPDATE")
 
 
 def test_a_payment_rolled_back_gives_its_number_back():
