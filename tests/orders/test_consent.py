@@ -140,6 +140,19 @@ def test_the_legal_pages_render(client, slug):
     assert "Version 1" in response.content.decode()
 
 
+def test_a_legal_page_says_its_text_is_french_to_a_reader_of_english(client):
+    french = client.get("/legal/cgv/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = client.get("/legal/cgv/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This text exists in French only, the language of our contracts." in english
+    assert "n’existe qu’en" not in french
+    # The title and the text are marked French inside the English page (screen readers).
+    assert '<html lang="en">' in english
+    assert '<h1 lang="fr">Conditions générales de vente</h1>' in english
+    assert '<div lang="fr"><p>Article 1' in english
+    old = client.get("/legal/cgv/version/1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "exists in French only" in old
+
+
 def test_the_intake_form_needs_the_data_consent(client):
     order = OrderFactory(paid=True)
     open_intake(client, order)
