@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "experts",
     "sanctuaire",
     "django_tasks",
-    "django_tasks_db",
+    "operations.apps.TaskQueueConfig",  # django_tasks_db, named in French
     "operations",
     "billing",
     "legal",

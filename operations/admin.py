@@ -17,10 +17,24 @@ admin.site.unregister(DBTaskResult)
 
 @admin.register(DBTaskResult)
 class TaskAdmin(DBTaskResultAdmin):
-    list_display = ("task_name", "status", "error", "arguments", "enqueued_at", "finished_at")
+    list_display = ("task", "status", "error", "arguments", "enqueued_at", "finished_at")
     list_filter = ("status", "queue_name")
     actions = ["retry_now"]
     change_list_template = "admin/operations/task_change_list.html"
+
+    # The package's labels are English: its fields' are translated in locale/fr, these three
+    # are not translatable there.
+    @admin.display(description=_("tâche"))
+    def task(self, obj: DBTaskResult) -> str:
+        return obj.task_name
+
+    @admin.display(description=_("trace"))
+    def formatted_traceback(self, obj: DBTaskResult) -> str:
+        return super().formatted_traceback(obj)
+
+    @admin.display(description=_("pas avant"))
+    def display_run_after(self, obj: DBTaskResult):
+        return super().display_run_after(obj)
 
     @admin.display(description=_("erreur"))
     def error(self, obj: DBTaskResult) -> str:

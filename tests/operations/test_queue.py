@@ -169,3 +169,51 @@ def test_a_declined_demo_card_is_answered_at_once_and_fails_the_order_later(clie
     task_queue()
     order.refresh_from_db()
     assert order.status == Order.Status.FAILED
+
+
+ENGLISH_LABELS = [
+    "Tasks Database Backend",
+    "Task Result",
+    "Task name",
+    "Successful",
+    "Failed",
+    "enqueued at",
+    "queue name",
+    "run after",
+    "exception class path",
+    ">traceback<",
+]
+
+
+def test_the_queue_reads_in_french_in_the_admin(task_queue, admin_client):
+    order = OrderFactory(status=Order.Status.COMPLETED)
+    tasks.send_delivery_email.enqueue(order.pk)
+    task_queue()  # one successful task
+    DBTaskResult.objects.create(
+        status=TaskResultStatus.FAILED,
+        args_kwargs={"args": [order.pk], "kwargs": {}},
+        task_path="sanctuaire.tasks.send_delivery_email",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="builtins.ConnectionRefusedError",
+        traceback="Traceback (most recent call last): …",
+    )
+    failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
+    listing = admin_client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    detail = admin_client.get(
+        f"/admin/django_tasks_database/dbtaskresult/{failed.pk}/change/"
+    ).content.decode()
+    index = admin_client.get("/admin/").content.decode()
+    for label in ["File de tâches", "Tâche", "Réussie", "En échec", "Par état"]:
+        assert label in listing, label
+    for label in ["Mise en file le", "Pas avant", "Exception", "Trace"]:
+        assert label in detail, label
+    assert "File de tâches" in index
+    for page in (listing, detail, index):
+        assert [label for label in ENGLISH_LABELS if label in page] == []
+    # In English, the same pages speak English.
+    english = admin_client.get(
+        "/admin/django_tasks_database/dbtaskresult/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Successful" in english
+    assert "Réussie" not in english
