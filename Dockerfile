@@ -16,7 +16,8 @@ RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 COPY . .
 
 # Static files are hashed and compressed at build time; whitenoise serves them. (French is the
-# source language; the English catalogue is committed compiled, locale/en.)
+# source language; the catalogues are committed compiled: locale/en, and locale/fr for the
+# task queue's labels.)
 RUN SECRET_KEY=build-only DEBUG=0 PAYMENTS_DEMO=1 python manage.py collectstatic --noinput \
     && mkdir -p /app/private_media && chown -R lumira:lumira /app/private_media
 
