@@ -73,13 +73,18 @@ def verify(body: bytes, signature: str, timestamp: str, *, now: float | None = N
 # --- Outbound: "Générer" ------------------------------------------------------------------------
 
 
-def request_generation(order: Order, *, expert: Expert, instructions: str) -> None:
-    """Record the request and the expert's instructions; a background task makes the call."""
+def ensure_can_generate(order: Order, expert: Expert) -> None:
+    """A generator is configured and the expert may work on the order, or why not."""
     if not is_configured():
         raise WorkRefused(
             _("Aucun générateur n’est configuré : rédigez le contenu dans l’éditeur.")
         )
     ensure_can_work(order, expert)
+
+
+def request_generation(order: Order, *, expert: Expert, instructions: str) -> None:
+    """Record the request and the expert's instructions; a background task makes the call."""
+    ensure_can_generate(order, expert)
     with transaction.atomic():
         still_mine(order, expert)
         Reading.objects.filter(pk=order_services.reading_of(order).pk).update(

@@ -645,16 +645,12 @@ def save_order_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def generate_content(request: HttpRequest, public_id: UUID) -> HttpResponse:
     order = _desk_order(public_id)
     form = GenerateForm(request.POST)
-    if not form.is_valid():
-        if can_work(order, request.expert) and generation.is_configured():
-            # The page again, where the form is, with the instructions as typed and the
-            # message at their field.
-            return _render_order(request, order, generate_form=form, status=400)
-        messages.error(
-            request, _("Les instructions sont trop longues (4 000 caractères au maximum).")
-        )
-        return _back(order)
     try:
+        # First whether the form is this expert's to send at all: then what it holds.
+        generation.ensure_can_generate(order, request.expert)
+        if not form.is_valid():
+            # The page again, with the instructions as typed and the message at their field.
+            return _render_order(request, order, generate_form=form, status=400)
         generation.request_generation(
             order, expert=request.expert, instructions=form.cleaned_data["instructions"]
         )

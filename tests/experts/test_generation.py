@@ -189,6 +189,24 @@ def test_only_the_assigned_expert_may_generate(
     assert processing_order.reading_or_none is None
 
 
+def test_instructions_sent_for_someone_elses_order_get_that_reason_whatever_they_hold(
+    client, other_expert_user, processing_order, generator_settings
+):
+    generator_settings.GENERATION_WEBHOOK_URL = "http://127.0.0.1:9/never-called"
+    client.force_login(other_expert_user)
+    for typed in ["Ton doux.", "Insister sur la lune. " * 200]:
+        response = client.post(
+            f"/desk/commande/{processing_order.public_id}/generer/",
+            {"instructions": typed},
+            follow=True,
+        )
+        page = response.content.decode()
+        assert "Cette commande est prise en charge par un autre expert." in page
+        assert "4000" not in page
+    processing_order.refresh_from_db()
+    assert processing_order.reading_or_none is None
+
+
 # --- Callback ------------------------------------------------------------------------------------
 
 CONTENT = {
