@@ -1,5 +1,7 @@
 """The queue in the admin: what failed, why and when, with a "retry now" action; queue health."""
 
+from datetime import datetime
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -22,8 +24,8 @@ class TaskAdmin(DBTaskResultAdmin):
     actions = ["retry_now"]
     change_list_template = "admin/operations/task_change_list.html"
 
-    # The package's labels are English: its fields' are translated in locale/fr, these three
-    # are not translatable there.
+    # The package labels its fields in English (locale/fr gives them French) and these three
+    # columns in plain English strings, which no catalogue reaches: they are named here.
     @admin.display(description=_("tâche"))
     def task(self, obj: DBTaskResult) -> str:
         return obj.task_name
@@ -33,7 +35,7 @@ class TaskAdmin(DBTaskResultAdmin):
         return super().formatted_traceback(obj)
 
     @admin.display(description=_("pas avant"))
-    def display_run_after(self, obj: DBTaskResult):
+    def display_run_after(self, obj: DBTaskResult) -> datetime | str:
         return super().display_run_after(obj)
 
     @admin.display(description=_("erreur"))
