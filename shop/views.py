@@ -171,7 +171,8 @@ def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             # event reaches the webhook code (a background task); the confirmation page polls.
             paid = get_gateway().pay(order, form.cleaned_data["card_number"])
             if paid.status == "succeeded":
-                return redirect(_confirmation_url(order))
+                # Where Stripe sends the client back, with what it appends (see confirmation).
+                return redirect(f"{_confirmation_url(order)}&redirect_status=succeeded")
             order.refresh_from_db()
             declined = paid.error.get("message") or order.failure_text or _(GENERIC_DECLINE)
     except PaymentDeclined as error:
@@ -252,12 +253,24 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     if version is None:
         return render(request, "orders/order_not_found.html", status=404)
     status = version[1]
+    # Back from a retry the gateway accepted after a decline (Stripe appends redirect_status to
+    # the return URL; the demo does the same), the order is still failed until the success's
+    # event lands, a second later: the client sees the payment being confirmed, not the old
+    # decline. The query string only chooses what is shown; the order moves on the event.
+    retried = request.GET.get("redirect_status") in {"succeeded", "processing"}
+
+    def waiting(status: str) -> bool:
+        return status == Order.Status.PENDING or (status == Order.Status.FAILED and retried)
 
     def page() -> dict:
         orders = Order.objects.select_related("expert", "reading").only(*CONFIRMATION_FIELDS)
         order = orders.get(public_id=public_id)
+        stored = order.status  # the page's script reloads when it moves
+        if waiting(stored):
+            order.status = Order.Status.PENDING  # as shown, never saved
         return {
             "order": order,
+            "status": stored,
             "steps": build_timeline(order),
             "is_pending": order.status == Order.Status.PENDING,
             "is_failed": order.status == Order.Status.FAILED,
@@ -269,10 +282,12 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         }
 
     status_fragment = cached_fragment(
-        "confirmation", (public_id, *version), "orders/includes/confirmation_status.html", page
+        "confirmation",
+        (public_id, *version, retried),
+        "orders/includes/confirmation_status.html",
+        page,
     )
-    is_pending = status == Order.Status.PENDING
-    context = {"status_fragment": status_fragment, "is_pending": is_pending}
+    context = {"status_fragment": status_fragment, "is_pending": waiting(status)}
     return render(request, "orders/confirmation.html", context)
 
 

@@ -7,8 +7,10 @@
   var csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
   var tries = 0;
 
+  // The order's status when the page was made: pending, or failed while a retry the gateway
+  // accepted is on its way.
   function reloadIfMoved(status) {
-    if (status && status !== "pending") { window.location.reload(); return true; }
+    if (status && status !== box.dataset.status) { window.location.reload(); return true; }
     return false;
   }
 

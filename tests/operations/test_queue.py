@@ -148,7 +148,10 @@ def test_a_demo_payment_is_applied_by_the_worker_not_the_payment_page(client, ta
     order = _start(client)
     response = _pay(client, order, "4242 4242 4242 4242")
     assert response.status_code == 302
-    assert response["Location"] == f"/confirmation/?order_id={order.public_id}"
+    assert (
+        response["Location"]
+        == f"/confirmation/?order_id={order.public_id}&redirect_status=succeeded"
+    )
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING  # the event waits for the worker
     assert "Paiement en cours de confirmation" in client.get(response["Location"]).content.decode()
@@ -217,3 +220,36 @@ def test_the_queue_reads_in_french_in_the_admin(task_queue, admin_client):
     ).content.decode()
     assert "Successful" in english
     assert "Réussie" not in english
+
+
+def test_a_good_card_after_a_decline_shows_the_payment_being_confirmed_not_the_decline(
+    client, task_queue
+):
+    order = _start(client)
+    _pay(client, order, "4000 0000 0000 0002")
+    task_queue()  # the decline's event: the order is failed
+    order.refresh_from_db()
+    assert order.status == Order.Status.FAILED
+    failed_page = client.get(f"/confirmation/?order_id={order.public_id}").content.decode()
+    assert "Paiement non abouti" in failed_page
+    assert "data-poll-url" not in failed_page
+
+    response = _pay(client, order, "4242 4242 4242 4242")
+    assert response.status_code == 302
+    # Until the worker delivers the success's event, the order is still failed; the client,
+    # back from a payment the gateway accepted, sees it being confirmed.
+    waiting = client.get(response["Location"]).content.decode()
+    assert "Paiement en cours de confirmation" in waiting
+    assert "Paiement non abouti" not in waiting
+    assert "Réessayer le paiement" not in waiting
+    assert "Votre carte a été refusée" not in waiting
+    assert 'data-status="failed"' in waiting  # the script reloads once the order moves
+    assert "js/confirmation" in waiting
+    # The query string chooses what is shown, never the order's state.
+    order.refresh_from_db()
+    assert order.status == Order.Status.FAILED
+
+    task_queue()
+    paid = client.get(response["Location"]).content.decode()
+    assert "Merci pour votre commande" in paid
+    assert "js/confirmation" not in paid

@@ -58,7 +58,10 @@ def test_each_offer_is_bought_from_its_landing_link_at_its_catalogue_price(
         f"/commande/{order.public_id}/paiement/",
         {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123", **CONSENT},
     )
-    assert response["Location"] == f"/confirmation/?order_id={order.public_id}"
+    assert (
+        response["Location"]
+        == f"/confirmation/?order_id={order.public_id}&redirect_status=succeeded"
+    )
     order.refresh_from_db()
     assert (order.status, order.offer.slug, order.price_cents) == (Order.Status.PAID, slug, cents)
 
@@ -297,6 +300,27 @@ def test_stripe_mode_shows_the_payment_element(client, fake_stripe):
 
 
 # --- confirmation ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("redirect_status", "headline"),
+    [
+        ("succeeded", "Paiement en cours de confirmation"),
+        ("processing", "Paiement en cours de confirmation"),
+        ("failed", "Paiement non abouti"),
+        ("", "Paiement non abouti"),
+    ],
+)
+def test_a_failed_order_reached_from_stripes_return_url_shows_what_stripe_said(
+    client, redirect_status, headline
+):
+    order = OrderFactory(status=Order.Status.FAILED, payment_intent_id="pi_retried")
+    # What Stripe appends to the return URL after confirmPayment.
+    query = "&payment_intent=pi_retried&payment_intent_client_secret=pi_retried_secret_x"
+    url = f"/confirmation/?order_id={order.public_id}{query}&redirect_status={redirect_status}"
+    body = client.get(url).content.decode()
+    assert f"<h1>{headline}</h1>" in body
+    assert ("data-poll-url" in body) == (headline == "Paiement en cours de confirmation")
 
 
 def test_pending_confirmation_refreshes_and_syncs_with_the_gateway(client):
