@@ -256,8 +256,9 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     # Back from a retry the gateway accepted after a decline (Stripe appends redirect_status to
     # the return URL; the demo does the same), the order is still failed until the success's
     # event lands, a second later: the client sees the payment being confirmed, not the old
-    # decline. The query string only chooses what is shown; the order moves on the event.
-    retried = request.GET.get("redirect_status") in {"succeeded", "processing"}
+    # decline. The query string only chooses what is shown; the order moves on the event. Only
+    # "succeeded": a payment still processing may yet fail, and that failure must show.
+    retried = request.GET.get("redirect_status") == "succeeded"
 
     def waiting(status: str) -> bool:
         return status == Order.Status.PENDING or (status == Order.Status.FAILED and retried)

@@ -306,7 +306,7 @@ def test_stripe_mode_shows_the_payment_element(client, fake_stripe):
     ("redirect_status", "headline"),
     [
         ("succeeded", "Paiement en cours de confirmation"),
-        ("processing", "Paiement en cours de confirmation"),
+        ("processing", "Paiement non abouti"),  # it may yet fail: the failure shows
         ("failed", "Paiement non abouti"),
         ("", "Paiement non abouti"),
     ],
