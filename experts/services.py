@@ -41,10 +41,11 @@ def can_work(order: Order, expert: Expert | None) -> bool:
 
 def ensure_can_work(order: Order, expert: Expert) -> None:
     """`can_work`, or why not."""
+    if can_work(order, expert):
+        return
     if order.status != Order.Status.PROCESSING:
         raise WorkRefused(_("Le contenu ne se modifie que pendant la préparation de la commande."))
-    if order.assigned_expert_id != expert.pk:
-        raise WorkRefused(_("Cette commande est prise en charge par un autre expert."))
+    raise WorkRefused(_("Cette commande est prise en charge par un autre expert."))
 
 
 def still_mine(order: Order, expert: Expert) -> None:

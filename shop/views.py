@@ -172,7 +172,7 @@ def payment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             paid = get_gateway().pay(order, form.cleaned_data["card_number"])
             if paid.status == "succeeded":
                 # Where Stripe sends the client back, with what it appends (see confirmation).
-                return redirect(f"{_confirmation_url(order)}&redirect_status=succeeded")
+                return redirect(_confirmation_url(order, redirect_status="succeeded"))
             order.refresh_from_db()
             declined = paid.error.get("message") or order.failure_text or _(GENERIC_DECLINE)
     except PaymentDeclined as error:
@@ -225,8 +225,8 @@ def payment_consent(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
     return JsonResponse({"clientSecret": intent.client_secret})
 
 
-def _confirmation_url(order: Order) -> str:
-    return f"{reverse('orders:confirmation')}?order_id={order.public_id}"
+def _confirmation_url(order: Order, **query: str) -> str:
+    return f"{reverse('orders:confirmation')}?{urlencode({'order_id': order.public_id, **query})}"
 
 
 # What the confirmation page shows: the order's summary, the expert's name and the reading's
@@ -260,8 +260,8 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     # "succeeded": a payment still processing may yet fail, and that failure must show.
     retried = request.GET.get("redirect_status") == "succeeded"
 
-    def waiting(status: str) -> bool:
-        return status == Order.Status.PENDING or (status == Order.Status.FAILED and retried)
+    def waiting(stored: str) -> bool:
+        return stored == Order.Status.PENDING or (stored == Order.Status.FAILED and retried)
 
     def page() -> dict:
         orders = Order.objects.select_related("expert", "reading").only(*CONFIRMATION_FIELDS)
